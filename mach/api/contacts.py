@@ -1,0 +1,335 @@
+"""`/api/v1/contacts/`: partners and workers submit contacts; workers list and read them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.generics import get_object_or_404
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..audit import events_for, log_child_access
+from ..models import (
+    OPEN_STATES,
+    Channel,
+    Contact,
+    ContactPerson,
+    Kind,
+    ParentalAwareness,
+    Rag,
+    Role,
+    Source,
+    State,
+    Team,
+    User,
+)
+from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, roles
+from .idempotency import HEADER, idempotent
+from .serializers import (
+    MAX_PEOPLE,
+    AdultInputSerializer,
+    ChildInputSerializer,
+)
+
+MAX_CONCERNS_LENGTH = 20_000
+MAX_RECEIVED_AHEAD = timedelta(days=365)
+
+
+class ReferrerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class ContactInputSerializer(serializers.Serializer):
+    """The body of `POST /api/v1/contacts/`; the web form validates through it too."""
+
+    received_at = serializers.DateTimeField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    source = serializers.ChoiceField(choices=Source.choices)
+    referrer = ReferrerSerializer()
+    children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_PEOPLE)
+    adults = AdultInputSerializer(many=True, required=False, max_length=MAX_PEOPLE)
+    concerns = serializers.CharField(max_length=MAX_CONCERNS_LENGTH)
+    parental_awareness = serializers.ChoiceField(choices=ParentalAwareness.choices)
+    parental_awareness_reason = serializers.CharField(
+        max_length=5_000, required=False, allow_blank=True, default=""
+    )
+    immediate_safety_concern = serializers.BooleanField(required=False, default=False)
+
+    def validate_received_at(self, value: datetime) -> datetime:
+        # Clients may record a contact ahead of the clock they keep (api.md's own example is
+        # dated later than today), but a year ahead is a typing error, not a contact.
+        if value > timezone.now() + MAX_RECEIVED_AHEAD:
+            raise serializers.ValidationError("A contact cannot be received a year from now.")
+        return value
+
+
+class ContactPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="person.id")
+    matched_existing = serializers.BooleanField()
+    first_name = serializers.CharField(source="person.first_name")
+    last_name = serializers.CharField(source="person.last_name")
+    date_of_birth = serializers.DateField(source="person.date_of_birth", allow_null=True)
+    nhs_number = serializers.CharField(source="person.nhs_number")
+    relationship = serializers.CharField()
+
+
+class ReferrerOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(source="referrer_name")
+    organisation = serializers.CharField(source="referrer_organisation")
+    role = serializers.CharField(source="referrer_role")
+    phone = serializers.CharField(source="referrer_phone")
+    email = serializers.CharField(source="referrer_email")
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+    referrer = ReferrerOutputSerializer(source="*")
+    children = serializers.SerializerMethodField()
+    adults = serializers.SerializerMethodField()
+    team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all())
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "reference",
+            "state",
+            "received_at",
+            "decision_due_at",
+            "overdue",
+            "channel",
+            "source",
+            "referrer",
+            "children",
+            "adults",
+            "concerns",
+            "parental_awareness",
+            "parental_awareness_reason",
+            "immediate_safety_concern",
+            "rag",
+            "outcome",
+            "team",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, contact: Contact) -> bool:
+        return contact.is_open and contact.decision_due_at < timezone.now()
+
+    @extend_schema_field(ContactPersonSerializer(many=True))
+    def get_children(self, contact: Contact) -> list[dict[str, Any]]:
+        return self._people(contact, Kind.CHILD)
+
+    @extend_schema_field(ContactPersonSerializer(many=True))
+    def get_adults(self, contact: Contact) -> list[dict[str, Any]]:
+        return self._people(contact, Kind.ADULT)
+
+    def _people(self, contact: Contact, role: str) -> list[dict[str, Any]]:
+        links = [link for link in contact.contact_people.all() if link.role == role]
+        return ContactPersonSerializer(links, many=True).data  # type: ignore[return-value]
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", default="system")
+    action = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ContactDetailSerializer(ContactSerializer):
+    events = serializers.SerializerMethodField()
+
+    class Meta(ContactSerializer.Meta):
+        fields = [*ContactSerializer.Meta.fields, "events"]
+        read_only_fields = fields
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_events(self, contact: Contact) -> list[dict[str, Any]]:
+        return EventSerializer(events_for(contact), many=True).data  # type: ignore[return-value]
+
+
+class ContactStatusSerializer(serializers.ModelSerializer):
+    """What a partner agency may see of its own submissions: their status, no child's data."""
+
+    reference = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "reference", "state", "received_at", "decision_due_at"]
+        read_only_fields = fields
+
+
+class ContactFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=State.choices)
+    rag = django_filters.ChoiceFilter(choices=Rag.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
+    team = django_filters.CharFilter(field_name="team__slug")
+
+    class Meta:
+        model = Contact
+        fields = ["state", "rag", "overdue", "team"]
+
+    def filter_overdue(
+        self, queryset: QuerySet[Contact], name: str, value: bool
+    ) -> QuerySet[Contact]:
+        if value:
+            return selectors.overdue(queryset, now=timezone.now())
+        return queryset.exclude(state__in=OPEN_STATES, decision_due_at__lt=timezone.now())
+
+
+class ContactPagination(CursorPagination):
+    ordering = ("-received_at", "-id")
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _child_ids(links: Any) -> list[int]:
+    return [link.person_id for link in links if link.role == Kind.CHILD]
+
+
+def _log_replayed_children(request: Request, body: Any) -> None:
+    assert isinstance(request.user, User)
+    log_child_access(
+        user=request.user,
+        child_ids=[child["id"] for child in body.get("children", [])],
+        via=request.path,
+    )
+
+
+def _serializer_for(user: User) -> type[serializers.Serializer]:
+    return ContactStatusSerializer if user.role == Role.PARTNER_AGENCY else ContactSerializer
+
+
+class ContactListCreateApi(APIView):
+    """List the contacts you may see, or submit a new one."""
+
+    filterset_class = ContactFilter
+
+    def get_permissions(self) -> list[Any]:
+        allowed = (
+            CONTACT_SUBMITTERS
+            if self.request.method == "POST"
+            else (
+                *CHILD_READERS,
+                Role.PARTNER_AGENCY,
+            )
+        )
+        return [roles(*allowed)()]
+
+    @extend_schema(
+        operation_id="contacts_list",
+        parameters=[
+            OpenApiParameter("state", str, enum=State.values),
+            OpenApiParameter("rag", str, enum=Rag.values),
+            OpenApiParameter("overdue", bool),
+            OpenApiParameter("team", str, description="team slug"),
+            OpenApiParameter("cursor", str),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=ContactSerializer(many=True),
+        description=(
+            "Newest first, cursor-paginated. Partner agencies get only their own organisation's "
+            "submissions and only their status (id, reference, state, received_at, "
+            "decision_due_at)."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        filterset = ContactFilter(
+            request.query_params, queryset=selectors.contacts_visible_to(user), request=request
+        )
+        if not filterset.is_valid():
+            raise serializers.ValidationError(filterset.errors)
+        contacts = filterset.qs
+        serializer_class = _serializer_for(user)
+        if serializer_class is ContactSerializer:
+            contacts = selectors.with_people(contacts)
+        paginator = ContactPagination()
+        page = paginator.paginate_queryset(contacts, request, view=self) or []
+        if serializer_class is ContactSerializer:
+            log_child_access(
+                user=user,
+                child_ids=[
+                    pid for contact in page for pid in _child_ids(contact.contact_people.all())
+                ],
+                via=request.path,
+            )
+        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(
+        operation_id="contacts_create",
+        request=ContactInputSerializer,
+        responses={201: ContactSerializer},
+        parameters=[
+            OpenApiParameter(
+                HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "A replay with the same key and body returns the original response and "
+                    "creates nothing; the same key with another body gets 409."
+                ),
+            )
+        ],
+    )
+    @idempotent(on_replay=_log_replayed_children)
+    def post(self, request: Request) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        payload = ContactInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        contact = services.contact_create(
+            actor=user,
+            received_at=data.get("received_at"),
+            channel=data["channel"],
+            source=data["source"],
+            referrer=data["referrer"],
+            children=[ChildInputSerializer().to_input(child) for child in data["children"]],
+            adults=[AdultInputSerializer().to_input(adult) for adult in data.get("adults", [])],
+            concerns=data["concerns"],
+            parental_awareness=data["parental_awareness"],
+            parental_awareness_reason=data["parental_awareness_reason"],
+            immediate_safety_concern=data["immediate_safety_concern"],
+            via=request.path,
+        )
+        contact = selectors.with_people(Contact.objects.filter(pk=contact.pk)).get()
+        return Response(ContactSerializer(contact).data, status=201)
+
+
+class ContactDetailApi(APIView):
+    """One contact, with its events timeline; partners get its status only."""
+
+    permission_classes = [roles(*CHILD_READERS, Role.PARTNER_AGENCY)]
+
+    @extend_schema(operation_id="contacts_retrieve", responses=ContactDetailSerializer)
+    def get(self, request: Request, contact_id: int) -> Response:
+        user = request.user
+        assert isinstance(user, User)
+        contacts = selectors.contacts_visible_to(user)
+        if user.role == Role.PARTNER_AGENCY:
+            return Response(
+                ContactStatusSerializer(get_object_or_404(contacts, pk=contact_id)).data
+            )
+        contact = get_object_or_404(selectors.with_people(contacts), pk=contact_id)
+        links: list[ContactPerson] = list(contact.contact_people.all())
+        log_child_access(user=user, child_ids=_child_ids(links), via=request.path)
+        return Response(ContactDetailSerializer(contact).data)

@@ -1,0 +1,62 @@
+"""The chronology of a child: a registry of entry sources that each workflow app fills in.
+
+The core registers contacts; later apps (referrals, notifications, meetings, plans) register
+their own source in `AppConfig.ready()`, so the chronology grows without editing the core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import ContactPerson
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str
+    summary: str
+    record_id: int
+    person_ids: tuple[int, ...]
+    state: str = ""
+
+
+Source = Callable[[Sequence[int]], list[Entry]]
+_sources: dict[str, Source] = {}
+
+
+def register(kind: str, source: Source) -> None:
+    _sources[kind] = source
+
+
+def entries_for(person_ids: Sequence[int]) -> list[Entry]:
+    """Every registered entry about any of `person_ids`, newest first (one query per source)."""
+    entries = [entry for source in _sources.values() for entry in source(person_ids)]
+    return sorted(entries, key=lambda entry: (entry.at, entry.record_id), reverse=True)
+
+
+def contact_entries(person_ids: Sequence[int]) -> list[Entry]:
+    grouped: dict[int, Entry] = {}
+    links = (
+        ContactPerson.objects.filter(person_id__in=person_ids)
+        .select_related("contact")
+        .order_by("contact_id")
+    )
+    for link in links:
+        contact = link.contact
+        existing = grouped.get(contact.pk)
+        people = (*existing.person_ids, link.person_id) if existing else (link.person_id,)
+        grouped[contact.pk] = Entry(
+            at=contact.received_at,
+            kind="contact",
+            summary=f"Contact {contact.reference} from {contact.get_source_display()}",
+            record_id=contact.pk,
+            person_ids=people,
+            state=contact.state,
+        )
+    return list(grouped.values())
+
+
+register("contact", contact_entries)

@@ -1,0 +1,149 @@
+"""The timeliness engine: a registry of clocks and the sweep that raises overdue alerts.
+
+Each workflow registers the kinds of deadline it keeps (`register`) in its `AppConfig.ready()`.
+A registered model inherits `Timed`: the sweep finds rows whose `next_alert_at` has passed
+through a partial index, locks them with SKIP LOCKED so that concurrent sweeps never claim the
+same row, raises the alert for the next level and moves `next_alert_at` on (to the escalation
+moment after the first alert, to null after the second) in one transaction. The unique
+constraint on `Alert` is the last line: one alert per (item, kind, level), however often a
+sweep runs, retries or overlaps another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from .models import Alert, AlertLevel, Contact, Timed
+from .timescales import WorkingCalendar
+
+SWEEP_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    key: str
+    model: type[Timed]
+    label: str
+    team_id: Callable[[Timed], int | None]
+    describe: Callable[[Timed], str]
+
+
+_kinds: dict[str, DeadlineKind] = {}
+
+
+def register(kind: DeadlineKind) -> None:
+    """Add a kind of deadline to the sweep. Registering the same key twice is refused."""
+    if kind.key in _kinds and _kinds[kind.key] != kind:
+        raise ValueError(f"Deadline kind {kind.key!r} is already registered.")
+    _kinds[kind.key] = kind
+
+
+def registered_kinds() -> Iterable[DeadlineKind]:
+    return tuple(_kinds.values())
+
+
+def kind_for_model(model: type[Timed]) -> DeadlineKind:
+    for kind in _kinds.values():
+        if kind.model is model:
+            return kind
+    raise LookupError(f"No deadline kind is registered for {model.__name__}.")
+
+
+def _contact_team(contact: Timed) -> int | None:
+    assert isinstance(contact, Contact)
+    return contact.team_id
+
+
+def _describe_contact(contact: Timed) -> str:
+    assert isinstance(contact, Contact)
+    return f"Decision on contact {contact.reference} is overdue"
+
+
+def register_core_kinds() -> None:
+    register(
+        DeadlineKind(
+            key="contact_decision",
+            model=Contact,
+            label="Contact decision (1 working day)",
+            team_id=_contact_team,
+            describe=_describe_contact,
+        )
+    )
+
+
+def sweep(*, now: datetime, only_ids: Iterable[int] | None = None, kind_key: str = "") -> int:
+    """Raise every alert that is due at `now`; returns how many rows were claimed.
+
+    `kind_key` and `only_ids` narrow the sweep to one kind's rows (used right after a write, so
+    that a contact already overdue when recorded is alerted at once rather than at the next
+    beat). Safe to run concurrently and repeatedly.
+    """
+    calendar = WorkingCalendar.current()
+    claimed = 0
+    for kind in registered_kinds():
+        if kind_key and kind.key != kind_key:
+            continue
+        while True:
+            count = _sweep_batch(kind, now=now, calendar=calendar, only_ids=only_ids)
+            claimed += count
+            if count < SWEEP_BATCH_SIZE:
+                break
+    return claimed
+
+
+def _sweep_batch(
+    kind: DeadlineKind,
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+    only_ids: Iterable[int] | None,
+) -> int:
+    content_type = ContentType.objects.get_for_model(kind.model)
+    with transaction.atomic():
+        rows = kind.model._default_manager.filter(next_alert_at__lte=now)
+        if only_ids is not None:
+            rows = rows.filter(pk__in=list(only_ids))
+        claimed = list(
+            rows.select_for_update(skip_locked=True, of=("self",)).order_by("next_alert_at")[
+                :SWEEP_BATCH_SIZE
+            ]
+        )
+        if not claimed:
+            return 0
+        alerts = []
+        for row in claimed:
+            assert row.next_alert_at is not None
+            level = min(row.alert_level + 1, AlertLevel.ESCALATED)
+            prefix = "" if level == AlertLevel.OVERDUE else "ESCALATED: "
+            alerts.append(
+                Alert(
+                    kind=kind.key,
+                    level=level,
+                    content_type=content_type,
+                    object_id=row.pk,
+                    team_id=kind.team_id(row),
+                    due_at=row.next_alert_at,
+                    message=f"{prefix}{kind.describe(row)}"[:300],
+                )
+            )
+            row.next_alert_at = (
+                calendar.add_working_days(row.next_alert_at, 1)
+                if level == AlertLevel.OVERDUE
+                else None
+            )
+            row.alert_level = level
+        kind.model._default_manager.bulk_update(claimed, ["next_alert_at", "alert_level"])
+        Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+        transaction.on_commit(_enqueue_alert_delivery, robust=True)
+    return len(claimed)
+
+
+def _enqueue_alert_delivery() -> None:
+    from .tasks import deliver_alerts
+
+    deliver_alerts.delay()

@@ -1,0 +1,50 @@
+"""Teams, users and their roles (api.md, "Users, roles and tokens")."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    MANAGER = "manager", "Manager"
+    EDT_WORKER = "edt_worker", "Emergency Duty Team worker"
+    PARTNER_AGENCY = "partner_agency", "Partner agency"
+    AUDITOR = "auditor", "Auditor"
+    ADMIN = "admin", "Administrator"
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    def intake(self) -> Team:
+        """The team that receives contacts from outside the MACH (created on first use)."""
+        team, _ = self.get_or_create(
+            slug=settings.INTAKE_TEAM_SLUG, defaults={"name": settings.INTAKE_TEAM_SLUG.upper()}
+        )
+        return team
+
+
+class Team(models.Model):
+    """A MACH team, the EDT, or a partner agency's organisation (for partner users)."""
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and self.role in roles

@@ -1,0 +1,159 @@
+"""Contacts: concerns about children raised with the front door (spec section 4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, transition
+
+from .people import Person
+from .timeliness import Timed, alert_due_index
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    PORTAL = "portal", "Online portal"
+    API = "api", "REST API"
+    EDT = "edt", "Emergency Duty Team"
+    IN_PERSON = "in_person", "In person"
+
+
+class Source(models.TextChoices):
+    """CIN referral source codes (DfE N00152)."""
+
+    FAMILY = "1A", "Family member, relative or carer"
+    ACQUAINTANCE = "1B", "Acquaintance"
+    SELF = "1C", "Self"
+    OTHER_INDIVIDUAL = "1D", "Other individual"
+    SCHOOLS = "2A", "Schools"
+    EDUCATION_SERVICES = "2B", "Education services"
+    GP = "3A", "GP"
+    HEALTH_VISITOR = "3B", "Health visitor"
+    SCHOOL_NURSE = "3C", "School nurse"
+    OTHER_PRIMARY_HEALTH = "3D", "Other primary health services"
+    A_AND_E = "3E", "A&E"
+    OTHER_HEALTH = "3F", "Other health services"
+    HOUSING = "4", "Housing"
+    LA_SOCIAL_CARE = "5A", "Local authority social care"
+    OTHER_INTERNAL = "5B", "Other internal local authority service"
+    ANOTHER_LA = "5C", "Another local authority"
+    LA_EARLY_HELP = "5D", "Local authority early help"
+    POLICE = "6", "Police"
+    OTHER_LEGAL = "7", "Other legal agency"
+    OTHER = "8", "Other"
+    ANONYMOUS = "9", "Anonymous"
+    UNKNOWN = "10", "Unknown"
+
+
+class ParentalAwareness(models.TextChoices):
+    INFORMED_AND_CONSENTS = "informed_and_consents", "Parents informed and consent"
+    INFORMED_NO_CONSENT = "informed_no_consent", "Parents informed, no consent"
+    NOT_INFORMED = "not_informed", "Parents not informed"
+
+
+class State(models.TextChoices):
+    RECEIVED = "received", "Received"
+    AWAITING_OVERSIGHT = "awaiting_oversight", "Awaiting oversight"
+    DECIDED = "decided", "Decided"
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+OPEN_STATES = (State.RECEIVED, State.AWAITING_OVERSIGHT)
+
+
+class Contact(Timed):
+    """A contact; its decision clock (1 working day, moment rule) starts at `received_at`."""
+
+    received_at = models.DateTimeField()
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    source = models.CharField(max_length=2, choices=Source.choices)
+    referrer_name = models.CharField(max_length=200)
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    concerns = models.TextField()
+    parental_awareness = models.CharField(max_length=32, choices=ParentalAwareness.choices)
+    parental_awareness_reason = models.TextField(blank=True)
+    immediate_safety_concern = models.BooleanField(default=False)
+    state = FSMField(max_length=32, choices=State.choices, default=State.RECEIVED, protected=True)
+    rag = models.CharField(max_length=8, choices=Rag.choices, blank=True)
+    outcome = models.CharField(max_length=32, blank=True)
+    decision_due_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    team = models.ForeignKey("mach.Team", on_delete=models.PROTECT, related_name="contacts")
+    submitted_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
+    submitting_team = models.ForeignKey(
+        "mach.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submitted_contacts",
+        help_text="the partner organisation that submitted it, for its status view",
+    )
+    people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            alert_due_index("contact_alert_due_idx"),
+            models.Index(fields=["-received_at", "-id"], name="contact_recent_idx"),
+            models.Index(
+                fields=["decision_due_at"],
+                condition=Q(state__in=OPEN_STATES),
+                name="contact_open_due_idx",
+            ),
+            models.Index(fields=["state", "-received_at"], name="contact_state_idx"),
+            models.Index(fields=["submitting_team", "-received_at"], name="contact_submitter_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"CON-{self.pk:07d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @transition(field=state, source=State.RECEIVED, target=State.AWAITING_OVERSIGHT)
+    def submit_screening(self) -> None:
+        """A screening was submitted; the decision clock keeps running until oversight."""
+
+    @transition(field=state, source=State.AWAITING_OVERSIGHT, target=State.RECEIVED)
+    def return_for_rescreening(self) -> None:
+        """Oversight sent the screening back to the worker."""
+
+    @transition(field=state, source=State.AWAITING_OVERSIGHT, target=State.DECIDED)
+    def decide(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.stop_clock()
+
+
+class ContactPerson(models.Model):
+    """A child or adult named on a contact, and how intake matched them to a record."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="contact_people")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_links")
+    role = models.CharField(max_length=8, choices=[("child", "Child"), ("adult", "Adult")])
+    matched_existing = models.BooleanField(default=False)
+    relationship = models.CharField(max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "person"], name="contact_person_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.contact}"

@@ -1,0 +1,175 @@
+"""Children, adults, the links between them and proposed record matches (spec section 3)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    CHILD = "child", "Child"
+    ADULT = "adult", "Adult"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Not known"
+    UNBORN = "unborn", "Unborn"
+
+
+def nhs_number_is_valid(value: str) -> bool:
+    """True for ten digits whose last is the modulus-11 check digit of the first nine."""
+    if len(value) != 10 or not value.isdigit():
+        return False
+    total = sum(
+        int(digit) * weight for digit, weight in zip(value[:9], range(10, 1, -1), strict=True)
+    )
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(value[9])
+
+
+def validate_nhs_number(value: str) -> None:
+    if not nhs_number_is_valid(value):
+        raise ValidationError("Enter a valid NHS number: 10 digits with a correct check digit.")
+
+
+def normalise_name(value: str) -> str:
+    """Lower case, accents and punctuation removed, runs of space folded: 'O'Brien ' -> 'obrien'."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    ascii_only = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z ]", "", ascii_only.lower())).strip()
+
+
+def normalise_postcode(value: str) -> str:
+    return re.sub(r"\s+", "", value).upper()
+
+
+class Person(models.Model):
+    """A child or an adult known to the front door. Never hard-deleted."""
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    other_names = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    expected_date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.UNKNOWN)
+    ethnicity = models.CharField(max_length=8, blank=True, help_text="CIN ethnicity code")
+    nhs_number = models.CharField(max_length=10, blank=True, validators=[validate_nhs_number])
+    upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    address_line1 = models.CharField(max_length=200, blank=True)
+    address_line2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    school = models.CharField(max_length=200, blank=True)
+    disability = models.CharField(max_length=200, blank=True)
+    language_needs = models.CharField(max_length=200, blank=True)
+    normalised_first_name = models.CharField(max_length=100, editable=False)
+    normalised_last_name = models.CharField(max_length=100, editable=False)
+    normalised_postcode = models.CharField(max_length=10, editable=False, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number=""),
+                name="person_unique_nhs_number",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["normalised_last_name", "normalised_first_name", "date_of_birth"],
+                name="person_match_idx",
+            ),
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.normalised_first_name = normalise_name(self.first_name)
+        self.normalised_last_name = normalise_name(self.last_name)
+        self.normalised_postcode = normalise_postcode(self.postcode)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        birthday_passed = (day.month, day.day) >= (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - (0 if birthday_passed else 1)
+
+
+class RelationshipKind(models.TextChoices):
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    SIBLING = "sibling", "Sibling"
+    HOUSEHOLD_MEMBER = "household_member", "Household member"
+    WIDER_FAMILY = "wider_family", "Wider family"
+    FRIEND = "friend", "Friend"
+    ALLEGED_PERPETRATOR = "alleged_perpetrator", "Alleged perpetrator"
+    OTHER = "other", "Other"
+
+
+class Relationship(models.Model):
+    """`person` is `kind` to `child`, in the words given (`description`, e.g. 'mother')."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relationships")
+    child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="related_people")
+    kind = models.CharField(max_length=32, choices=RelationshipKind.choices)
+    description = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "child", "kind"], name="relationship_unique_kind"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("child")), name="relationship_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} is {self.get_kind_display().lower()} of {self.child}"
+
+
+class MatchProposal(models.Model):
+    """A weaker match found at intake, for a worker to confirm or reject; never merged silently."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="match_proposals")
+    candidate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    decided_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "candidate"], name="match_proposal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} may be {self.candidate} ({self.reason})"

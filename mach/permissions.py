@@ -1,0 +1,36 @@
+"""Deny by default: every API view names the roles that may use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from .models import Role, User
+
+
+class DenyAll(BasePermission):
+    """The project-wide default, so a view that forgets its roles is closed, not open."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return False
+
+
+def roles(*allowed: str) -> type[BasePermission]:
+    """A permission class admitting active, authenticated users holding one of `allowed`."""
+
+    class HasRole(BasePermission):
+        message = "Your role does not allow this."
+
+        def has_permission(self, request: Request, view: Any) -> bool:
+            user = request.user
+            return isinstance(user, User) and user.has_role(*allowed)
+
+    HasRole.__name__ = "HasRole_" + "_".join(allowed)
+    return HasRole
+
+
+MACH_WORKERS = (Role.SOCIAL_WORKER, Role.MANAGER)
+CONTACT_SUBMITTERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.PARTNER_AGENCY)
+CHILD_READERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.AUDITOR)

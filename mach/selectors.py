@@ -1,0 +1,87 @@
+"""Reads of the core, already scoped to what the user may see."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from .models import (
+    OPEN_STATES,
+    AccessLog,
+    Alert,
+    Contact,
+    ContactPerson,
+    Kind,
+    Person,
+    Relationship,
+    RelationshipKind,
+    Role,
+    User,
+)
+
+CHRONOLOGY_LINKS = (
+    RelationshipKind.PARENT,
+    RelationshipKind.CARER,
+    RelationshipKind.SIBLING,
+    RelationshipKind.HOUSEHOLD_MEMBER,
+)
+
+
+def contacts_visible_to(user: User) -> QuerySet[Contact]:
+    """Partner agencies see only their own organisation's submissions; MACH roles see all."""
+    contacts = Contact.objects.all()
+    if user.role == Role.PARTNER_AGENCY:
+        if user.team_id is None:
+            return contacts.none()
+        return contacts.filter(submitting_team_id=user.team_id)
+    if user.role in (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.AUDITOR):
+        return contacts
+    return contacts.none()
+
+
+def with_people(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
+    return contacts.select_related("team").prefetch_related(
+        Prefetch(
+            "contact_people",
+            queryset=ContactPerson.objects.select_related("person").order_by("position", "id"),
+        )
+    )
+
+
+def overdue(contacts: QuerySet[Contact], *, now: datetime) -> QuerySet[Contact]:
+    return contacts.filter(state__in=OPEN_STATES, decision_due_at__lt=now)
+
+
+def children_visible_to(user: User) -> QuerySet[Person]:
+    if user.role in (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.AUDITOR):
+        return Person.objects.filter(kind=Kind.CHILD)
+    return Person.objects.none()
+
+
+def household_of(child: Person) -> list[int]:
+    """The child, siblings and household adults: the people whose history the chronology shows."""
+    linked = Relationship.objects.filter(kind__in=CHRONOLOGY_LINKS).filter(
+        Q(child=child) | Q(person=child)
+    )
+    ids = {child.pk}
+    for person_id, child_id in linked.values_list("person_id", "child_id"):
+        ids.update((person_id, child_id))
+    return sorted(ids)
+
+
+def open_alerts_for(user: User) -> QuerySet[Alert]:
+    return (
+        alerts_for_team_of(user).filter(acknowledged_at__isnull=True).order_by("-created_at", "-id")
+    )
+
+
+def access_log_for(child_id: int) -> QuerySet[AccessLog]:
+    return AccessLog.objects.filter(child_id=child_id).select_related("user").order_by("-at", "-id")
+
+
+def alerts_for_team_of(user: User) -> QuerySet[Alert]:
+    """Every alert (open or acknowledged) a manager may act on."""
+    if user.role != Role.MANAGER:
+        return Alert.objects.none()
+    return Alert.objects.filter(Q(team_id=user.team_id) | Q(team__isnull=True))

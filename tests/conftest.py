@@ -1,0 +1,104 @@
+"""Fixtures shared by every test: users of each role, API clients and a valid contact body."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from mach.models import Role, Team, User
+from mach.services import user_create
+
+
+@pytest.fixture
+def intake_team(db: None) -> Team:
+    return Team.objects.intake()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = Role.SOCIAL_WORKER, team: str = "mach", **extra: Any) -> User:
+        username = extra.pop("username", f"{role}-{next(counter)}")
+        user, _token = user_create(
+            username=username, role=role, team_slug=team, email=f"{username}@example.org"
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api_as(db: None) -> Callable[[User], APIClient]:
+    def client_for(user: User) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {user.auth_token.key}")
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def social_worker(make_user: Callable[..., User]) -> User:
+    return make_user(Role.SOCIAL_WORKER)
+
+
+@pytest.fixture
+def manager(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MANAGER)
+
+
+@pytest.fixture
+def police(make_user: Callable[..., User]) -> User:
+    return make_user(Role.PARTNER_AGENCY, team="cleveland-police")
+
+
+@pytest.fixture
+def auditor(make_user: Callable[..., User]) -> User:
+    return make_user(Role.AUDITOR, team="")
+
+
+def contact_body(**overrides: Any) -> dict[str, Any]:
+    """The example body of api.md, valid as it stands; keyword arguments replace its keys."""
+    body: dict[str, Any] = {
+        "received_at": "2026-12-24T16:05:00+00:00",
+        "channel": "phone",
+        "source": "6",
+        "referrer": {
+            "name": "PC A Jones",
+            "organisation": "Cleveland Police",
+            "role": "Officer",
+            "phone": "01642 000000",
+            "email": "a.jones@example.org",
+        },
+        "children": [
+            {
+                "first_name": "Amy",
+                "last_name": "Smith",
+                "date_of_birth": "2015-03-02",
+                "nhs_number": "9434765919",
+                "gender": "female",
+                "address": {
+                    "line1": "1 High Street",
+                    "town": "Middlesbrough",
+                    "postcode": "TS1 2AB",
+                },
+            }
+        ],
+        "adults": [
+            {
+                "first_name": "Jo",
+                "last_name": "Smith",
+                "relationship": "mother",
+                "date_of_birth": "1990-05-01",
+            }
+        ],
+        "concerns": "Free text in the referrer's words.",
+        "parental_awareness": "informed_and_consents",
+        "parental_awareness_reason": "",
+    }
+    body.update(overrides)
+    return body
