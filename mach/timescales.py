@@ -107,7 +107,7 @@ class WorkingCalendar:
         return self._at(following, self.hours[following.weekday()][0])
 
     def add_working_days(self, moment: datetime, days: int) -> datetime:
-        """"Within `days` working days of a moment" (decisions).
+        """ "Within `days` working days of a moment" (decisions).
 
         A moment outside hours counts from the next opening; the deadline is the same local
         clock time `days` working days later. With `days == 0` it is the close of the working
@@ -124,7 +124,7 @@ class WorkingCalendar:
         return self._at(day, start.time()).astimezone(UTC)
 
     def working_day_after(self, day: date, days: int) -> date:
-        """"Within `days` working days of a date" (assessments, conferences): the date is day 0."""
+        """ "Within `days` working days of a date" (assessments, conferences): the date is day 0."""
         if days < 0:
             raise ValueError("A number of working days cannot be negative.")
         for _ in range(days):

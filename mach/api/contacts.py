@@ -57,10 +57,12 @@ class ContactInputSerializer(serializers.Serializer):
 
     received_at = serializers.DateTimeField(required=False)
     channel = serializers.ChoiceField(choices=Channel.choices)
-    source = serializers.ChoiceField(choices=Source.choices)
+    # "source" is also a Field attribute in the stubs; DRF collects declared fields separately.
+    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]
     referrer = ReferrerSerializer()
-    children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_PEOPLE)
-    adults = AdultInputSerializer(many=True, required=False, max_length=MAX_PEOPLE)
+    # ListSerializer takes max_length (DRF 3.14+); the stubs do not know it yet.
+    children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
+    adults = AdultInputSerializer(many=True, required=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
     concerns = serializers.CharField(max_length=MAX_CONCERNS_LENGTH)
     parental_awareness = serializers.ChoiceField(choices=ParentalAwareness.choices)
     parental_awareness_reason = serializers.CharField(
@@ -263,7 +265,7 @@ class ContactListCreateApi(APIView):
         if serializer_class is ContactSerializer:
             contacts = selectors.with_people(contacts)
         paginator = ContactPagination()
-        page = paginator.paginate_queryset(contacts, request, view=self) or []
+        page: list[Contact] = paginator.paginate_queryset(contacts, request, view=self) or []
         if serializer_class is ContactSerializer:
             log_child_access(
                 user=user,

@@ -15,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..models import IdempotencyRecord
+from ..models import IdempotencyRecord, User
 from .errors import Conflict
 
 HEADER = "Idempotency-Key"
@@ -54,19 +54,21 @@ def idempotent(
                     {HEADER: [f"Use at most {MAX_KEY_LENGTH} characters."]}
                 )
             digest = _body_hash(request)
+            user = request.user
+            assert isinstance(user, User)
             try:
                 with transaction.atomic():
                     try:
                         with transaction.atomic():
                             record = IdempotencyRecord.objects.create(
-                                user=request.user,
+                                user=user,
                                 key=key,
                                 request_hash=digest,
                                 response_status=0,
                                 response_body={},
                             )
                     except IntegrityError:
-                        return _replay(request, key, digest, on_replay)
+                        return _replay(request, user, key, digest, on_replay)
                     response = handler(view, request)
                     if response.status_code >= 300:
                         raise _Refused(response)
@@ -84,11 +86,12 @@ def idempotent(
 
 def _replay(
     request: Request,
+    user: User,
     key: str,
     digest: str,
     on_replay: Callable[[Request, Any], None] | None,
 ) -> Response:
-    record = IdempotencyRecord.objects.get(user=request.user, key=key)
+    record = IdempotencyRecord.objects.get(user=user, key=key)
     if record.request_hash != digest:
         raise Conflict(f"{HEADER} {key!r} was already used with a different request body.")
     if on_replay is not None:

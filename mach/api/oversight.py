@@ -11,15 +11,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
-from ..models import AccessLog, Alert, Role, User
+from ..models import AccessLog, Alert, Role, Team, User
 from ..permissions import roles
 
 
 class AlertSerializer(serializers.ModelSerializer):
     item_type = serializers.CharField(source="content_type.model")
     item_id = serializers.IntegerField(source="object_id")
-    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    team: serializers.SlugRelatedField[Team] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    acknowledged_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Alert
@@ -101,7 +105,9 @@ class AlertAcknowledgeApi(APIView):
 
 
 class AccessLogSerializer(serializers.ModelSerializer):
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    user: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     role = serializers.CharField(source="user.role")
 
     class Meta:
