@@ -49,9 +49,9 @@ def recreate_database(url: str) -> None:
 def load_contacts(count: int) -> dict[str, Any]:
     """Bulk-load `count` synthetic contacts: 2 children and 1 adult each; 70% open."""
     from django.db import connection
-    from mach.timescales import WorkingCalendar
 
     from mach.models import Contact, ContactPerson, Kind, Person, Team, User
+    from mach.timescales import WorkingCalendar
 
     calendar = WorkingCalendar.current()
     team = Team.objects.intake()

@@ -1,0 +1,23 @@
+"""Every write: each function checks permission, runs in one transaction, records who did what
+and why, and defers side effects until the transaction commits."""
+
+from __future__ import annotations
+
+from .alerts import alert_acknowledge
+from .common import AlreadyDone, require_role
+from .contacts import contact_create, intake_team_for
+from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
+from .users import user_create
+
+__all__ = [
+    "AlreadyDone",
+    "PersonInput",
+    "PersonMatch",
+    "alert_acknowledge",
+    "contact_create",
+    "intake_team_for",
+    "person_match_or_create",
+    "relationship_kind",
+    "require_role",
+    "user_create",
+]

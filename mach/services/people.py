@@ -1,0 +1,171 @@
+"""Record matching on intake (spec section 3): link exact matches, propose weaker ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from ..models import (
+    MatchProposal,
+    Person,
+    RelationshipKind,
+    normalise_name,
+    normalise_postcode,
+)
+
+MAX_PROPOSALS_PER_PERSON = 5
+
+_RELATIONSHIP_WORDS: dict[str, RelationshipKind] = {
+    word: kind
+    for kind, words in {
+        RelationshipKind.PARENT: (
+            "mother",
+            "father",
+            "parent",
+            "mum",
+            "dad",
+            "stepmother",
+            "stepfather",
+            "step-mother",
+            "step-father",
+            "step-parent",
+            "stepparent",
+        ),
+        RelationshipKind.CARER: ("carer", "guardian", "foster carer", "special guardian"),
+        RelationshipKind.WIDER_FAMILY: (
+            "grandmother",
+            "grandfather",
+            "grandparent",
+            "aunt",
+            "uncle",
+            "cousin",
+        ),
+        RelationshipKind.HOUSEHOLD_MEMBER: (
+            "household member",
+            "partner",
+            "mother's partner",
+            "father's partner",
+            "lodger",
+        ),
+        RelationshipKind.FRIEND: ("friend", "family friend", "neighbour"),
+        RelationshipKind.ALLEGED_PERPETRATOR: ("alleged perpetrator", "perpetrator"),
+    }.items()
+    for word in words
+}
+
+
+def relationship_kind(words: str) -> RelationshipKind:
+    """Map the referrer's words for a relationship ('Mother') to a kind of link."""
+    return _RELATIONSHIP_WORDS.get(words.strip().lower(), RelationshipKind.OTHER)
+
+
+@dataclass
+class PersonInput:
+    first_name: str
+    last_name: str
+    date_of_birth: date | None = None
+    expected_date_of_birth: date | None = None
+    nhs_number: str = ""
+    gender: str = "unknown"
+    other_names: str = ""
+    ethnicity: str = ""
+    upn: str = ""
+    school: str = ""
+    disability: str = ""
+    language_needs: str = ""
+    address: dict[str, str] = field(default_factory=dict)
+    relationship: str = ""
+
+
+@dataclass
+class PersonMatch:
+    person: Person
+    matched_existing: bool
+
+
+def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
+    """Link to an existing record on an exact match, else create one and propose weak matches.
+
+    Exact: the same valid NHS number; or, with no conflicting NHS number, the same normalised
+    first and last names, date of birth and postcode, when exactly one record has them. Weaker
+    matches (same date of birth and one name the same; or both names and the postcode) become
+    `MatchProposal` rows for a worker; nothing is ever merged here.
+    """
+    first, last = normalise_name(data.first_name), normalise_name(data.last_name)
+    postcode = normalise_postcode(data.address.get("postcode", ""))
+    if data.nhs_number:
+        existing = Person.objects.filter(nhs_number=data.nhs_number).first()
+        if existing is not None:
+            return PersonMatch(existing, True)
+    if data.date_of_birth and postcode:
+        exact = list(
+            Person.objects.filter(
+                normalised_first_name=first,
+                normalised_last_name=last,
+                date_of_birth=data.date_of_birth,
+                normalised_postcode=postcode,
+                nhs_number__in=["", data.nhs_number],
+            )[:2]
+        )
+        if len(exact) == 1:
+            return PersonMatch(exact[0], True)
+    person = Person(
+        kind=kind,
+        first_name=data.first_name,
+        last_name=data.last_name,
+        other_names=data.other_names,
+        date_of_birth=data.date_of_birth,
+        expected_date_of_birth=data.expected_date_of_birth,
+        gender=data.gender,
+        ethnicity=data.ethnicity,
+        nhs_number=data.nhs_number,
+        upn=data.upn,
+        school=data.school,
+        disability=data.disability,
+        language_needs=data.language_needs,
+        address_line1=data.address.get("line1", ""),
+        address_line2=data.address.get("line2", ""),
+        town=data.address.get("town", ""),
+        postcode=data.address.get("postcode", ""),
+    )
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Another intake created the same NHS number a moment ago: that record is the match.
+        return PersonMatch(Person.objects.get(nhs_number=data.nhs_number), True)
+    _propose_matches(person, first=first, last=last, postcode=postcode)
+    return PersonMatch(person, False)
+
+
+def _propose_matches(person: Person, *, first: str, last: str, postcode: str) -> None:
+    similar = Q(normalised_first_name=first) | Q(normalised_last_name=last)
+    weak = Q(pk__in=[])
+    if person.date_of_birth:
+        weak |= Q(date_of_birth=person.date_of_birth) & similar
+    if postcode:
+        weak |= Q(
+            normalised_first_name=first, normalised_last_name=last, normalised_postcode=postcode
+        )
+    candidates = Person.objects.filter(weak).exclude(pk=person.pk).order_by("id")
+    proposals = [
+        MatchProposal(person=person, candidate=candidate, reason=_match_reason(person, candidate))
+        for candidate in candidates[:MAX_PROPOSALS_PER_PERSON]
+    ]
+    MatchProposal.objects.bulk_create(proposals, ignore_conflicts=True)
+
+
+def _match_reason(person: Person, candidate: Person) -> str:
+    reasons = []
+    if person.date_of_birth and person.date_of_birth == candidate.date_of_birth:
+        reasons.append("same date of birth")
+    if normalise_name(person.first_name) == candidate.normalised_first_name:
+        reasons.append("same first name")
+    if normalise_name(person.last_name) == candidate.normalised_last_name:
+        reasons.append("same last name")
+    if person.normalised_postcode and person.normalised_postcode == candidate.normalised_postcode:
+        reasons.append("same postcode")
+    return ", ".join(reasons)
