@@ -38,6 +38,7 @@ def embedded_postgres() -> Iterator[str]:
     import pgserver
     import psycopg
 
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(DATA_DIR / "postgres", cleanup_mode="stop")
     with psycopg.connect(server.get_uri(), autocommit=True) as connection:
         exists = connection.execute(
