@@ -11,14 +11,16 @@ sweep runs, retries or overlaps another.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .models import Alert, AlertLevel, Contact, Timed
+from .models import Alert, AlertLevel, Assessment, AssessmentAction, Contact, Referral, Timed
 from .timescales import WorkingCalendar
 
 SWEEP_BATCH_SIZE = 500
@@ -26,18 +28,27 @@ SWEEP_BATCH_SIZE = 500
 
 @dataclass(frozen=True)
 class DeadlineKind:
+    """A kind of clock: which rows carry it, whose managers hear of it, and in what words.
+
+    `escalates`: after the first alert, a second goes to the service manager one working day
+    later unless the clock is stopped first. A kind that marks an event rather than a missed
+    deadline (a re-referral) raises its one alert and stops.
+    """
+
     key: str
     model: type[Timed]
     label: str
-    team_id: Callable[[Timed], int | None]
-    describe: Callable[[Timed], str]
+    describe: Callable[[Any], str]
+    team_id: Callable[[Any], int | None] = operator.attrgetter("team_id")
+    escalates: bool = True
+    select_related: tuple[str, ...] = ()
 
 
 _kinds: dict[str, DeadlineKind] = {}
 
 
 def register(kind: DeadlineKind) -> None:
-    """Add a kind of deadline to the sweep. Registering the same key twice is refused."""
+    """Add a kind of deadline to the sweep. Registering another kind under a used key fails."""
     if kind.key in _kinds and _kinds[kind.key] != kind:
         raise ValueError(f"Deadline kind {kind.key!r} is already registered.")
     _kinds[kind.key] = kind
@@ -47,21 +58,8 @@ def registered_kinds() -> Iterable[DeadlineKind]:
     return tuple(_kinds.values())
 
 
-def kind_for_model(model: type[Timed]) -> DeadlineKind:
-    for kind in _kinds.values():
-        if kind.model is model:
-            return kind
-    raise LookupError(f"No deadline kind is registered for {model.__name__}.")
-
-
-def _contact_team(contact: Timed) -> int | None:
-    assert isinstance(contact, Contact)
-    return contact.team_id
-
-
-def _describe_contact(contact: Timed) -> str:
-    assert isinstance(contact, Contact)
-    return f"Decision on contact {contact.reference} is overdue"
+def _local_date(moment: datetime | date) -> str:
+    return f"{moment:%d %b %Y}"
 
 
 def register_core_kinds() -> None:
@@ -70,8 +68,44 @@ def register_core_kinds() -> None:
             key="contact_decision",
             model=Contact,
             label="Contact decision (1 working day)",
-            team_id=_contact_team,
-            describe=_describe_contact,
+            describe=lambda contact: f"Decision on contact {contact.reference} is overdue",
+        )
+    )
+    register(
+        DeadlineKind(
+            key="rereferral",
+            model=Referral,
+            label="Re-referral within 12 months",
+            describe=lambda referral: (
+                f"Re-referral: {referral.child} was referred again on "
+                f"{_local_date(referral.referral_date)}; previous referral "
+                f"{_local_date(referral.previous_referral.referral_date)}"
+            ),
+            escalates=False,
+            select_related=("child", "previous_referral"),
+        )
+    )
+    register(
+        DeadlineKind(
+            key="assessment",
+            model=Assessment,
+            label="Child and family assessment (45 working days)",
+            describe=lambda assessment: (
+                f"Assessment of {assessment.child} was due {_local_date(assessment.due_on)}"
+            ),
+            select_related=("child",),
+        )
+    )
+    register(
+        DeadlineKind(
+            key="assessment_action",
+            model=AssessmentAction,
+            label="Assessment action",
+            describe=lambda action: (
+                f"Assessment action for {action.owner} was due {_local_date(action.due_on)}"
+            ),
+            team_id=lambda action: action.assessment.team_id,
+            select_related=("assessment",),
         )
     )
 
@@ -109,9 +143,9 @@ def _sweep_batch(
         if only_ids is not None:
             rows = rows.filter(pk__in=list(only_ids))
         claimed = list(
-            rows.select_for_update(skip_locked=True, of=("self",)).order_by("next_alert_at")[
-                :SWEEP_BATCH_SIZE
-            ]
+            rows.select_related(*kind.select_related)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("next_alert_at")[:SWEEP_BATCH_SIZE]
         )
         if not claimed:
             return 0
@@ -133,7 +167,7 @@ def _sweep_batch(
             )
             row.next_alert_at = (
                 calendar.add_working_days(row.next_alert_at, 1)
-                if level == AlertLevel.OVERDUE
+                if level == AlertLevel.OVERDUE and kind.escalates
                 else None
             )
             row.alert_level = level

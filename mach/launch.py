@@ -22,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MACH_DATA_DIR", BASE_DIR / ".data"))
@@ -46,7 +47,14 @@ def embedded_postgres() -> Iterator[str]:
         ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    base = server.get_uri(DATABASE_NAME)
+    info = server.get_postmaster_info()
+    if info.socket_dir is None:
+        base = server.get_uri(DATABASE_NAME)
+    else:
+        # The socket folder goes in the host part, percent-encoded, so that Django's HOST (and
+        # every process given this URL) points at this server, not the system's default socket.
+        socket_dir = quote(str(info.socket_dir), safe="")
+        base = f"postgresql://postgres@{socket_dir}:{info.port}/{DATABASE_NAME}"
     _log(f"embedded PostgreSQL: {base}")
     try:
         yield base

@@ -14,6 +14,7 @@ from .models import (
     ContactPerson,
     Kind,
     Person,
+    Referral,
     Relationship,
     RelationshipKind,
     Role,
@@ -45,7 +46,11 @@ def with_people(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
         Prefetch(
             "contact_people",
             queryset=ContactPerson.objects.select_related("person").order_by("position", "id"),
-        )
+        ),
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("previous_referral").order_by("id"),
+        ),
     )
 
 

@@ -168,6 +168,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ContactStateEnum": "mach.models.contacts.State",
+        "AssessmentStateEnum": "mach.models.referrals.AssessmentState",
+        "AssessmentOutcomeEnum": "mach.models.referrals.AssessmentOutcome",
+        "ScreeningStateEnum": "triage.models.ScreeningState",
+        "ScreeningOutcomeEnum": "triage.thresholds.Outcome",
+        "OversightDecisionEnum": "triage.models.OversightDecision",
+        "ConsultationExceptionStateEnum": "triage.models.ExceptionState",
+        "PartnerRequestStateEnum": "triage.models.PartnerRequestState",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -184,9 +194,16 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+}
+# Tasks are fire-and-forget; only the sweep keeps its result (for operators and tests).
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": 60.0},
+    "send-referrer-feedback": {"task": "triage.tasks.send_pending_feedback", "schedule": 60.0},
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -212,6 +229,9 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
+REFERRER_FEEDBACK_CHANNEL = os.environ.get(
+    "REFERRER_FEEDBACK_CHANNEL", "triage.feedback.EmailChannel"
+)
 
 LOGGING = {
     "version": 1,

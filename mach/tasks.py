@@ -22,12 +22,12 @@ def sweep_deadlines(now: str | None = None) -> int:
     return claimed
 
 
-@shared_task(acks_late=True, ignore_result=False)
+@shared_task(acks_late=True)
 def check_deadline(kind_key: str, item_id: int) -> int:
     """Look at one row now rather than at the next beat (a lost message changes nothing)."""
     return deadlines.sweep(now=timezone.now(), kind_key=kind_key, only_ids=[item_id])
 
 
-@shared_task(acks_late=True, ignore_result=False)
+@shared_task(acks_late=True)
 def deliver_alerts() -> int:
     return notifications.deliver_pending_alerts()

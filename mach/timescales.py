@@ -123,6 +123,12 @@ class WorkingCalendar:
             day = self.next_working_day(day)
         return self._at(day, start.time()).astimezone(UTC)
 
+    def close_of(self, day: date) -> datetime:
+        """The closing moment of `day` (a working day), when a deadline set as a date passes."""
+        if not self.is_working_day(day):
+            raise ValueError(f"{day} is not a working day.")
+        return self._at(day, self.hours[day.weekday()][1]).astimezone(UTC)
+
     def working_day_after(self, day: date, days: int) -> date:
         """ "Within `days` working days of a date" (assessments, conferences): the date is day 0."""
         if days < 0:
@@ -170,6 +176,10 @@ def next_working_day_at(moment: datetime, at: time) -> datetime:
 
 def add_working_hours(moment: datetime, hours: float) -> datetime:
     return WorkingCalendar.current().add_working_hours(moment, hours)
+
+
+def close_of(day: date) -> datetime:
+    return WorkingCalendar.current().close_of(day)
 
 
 def is_working_day(day: date) -> bool:

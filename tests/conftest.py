@@ -61,6 +61,9 @@ def auditor(make_user: Callable[..., User]) -> User:
     return make_user(Role.AUDITOR, team="")
 
 
+Api = Callable[[User], APIClient]
+
+
 def contact_body(**overrides: Any) -> dict[str, Any]:
     """The example body of api.md, valid as it stands; keyword arguments replace its keys."""
     body: dict[str, Any] = {
@@ -102,3 +105,53 @@ def contact_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def screening_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "threshold_level": 4,
+        "rag": "amber",
+        "childs_voice": "Amy told her teacher she is scared when her dad shouts.",
+        "history_analysis": "Third contact in 12 months; previous two were police notifications.",
+        "parents_consulted": True,
+        "parents_not_consulted_reason": "",
+        "analysis": "Escalating domestic abuse with the children present.",
+        "recommended_outcome": "assessment",
+        "alternatives_considered": "Early help was offered in May and declined.",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def second_manager(make_user: Callable[..., User]) -> User:
+    return make_user(Role.MANAGER)
+
+
+@pytest.fixture
+def new_contact(social_worker: User, api_as: Api) -> Callable[..., dict[str, Any]]:
+    def create(**overrides: Any) -> dict[str, Any]:
+        response = api_as(social_worker).post(
+            "/api/v1/contacts/", contact_body(**overrides), format="json"
+        )
+        assert response.status_code == 201, response.content
+        return dict(response.json())
+
+    return create
+
+
+@pytest.fixture
+def screened_contact(
+    new_contact: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> Callable[..., dict[str, Any]]:
+    def screen(contact_overrides: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+        contact = new_contact(**(contact_overrides or {}))
+        response = api_as(social_worker).post(
+            f"/api/v1/contacts/{contact['id']}/screening/",
+            screening_body(**overrides),
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        return contact
+
+    return screen

@@ -37,7 +37,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     role = Role.SOCIAL_WORKER
     team = factory.LazyFunction(Team.objects.intake)
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password")
+    password = factory.PostGenerationMethodCall("set_unusable_password")
 
 
 class ChildFactory(factory.django.DjangoModelFactory):
@@ -71,7 +71,11 @@ class ContactFactory(factory.django.DjangoModelFactory):
     parental_awareness = "informed_and_consents"
     decision_due_at = factory.LazyAttribute(lambda contact: contact.received_at + timedelta(days=1))
     team = factory.LazyFunction(Team.objects.intake)
-    submitted_by = factory.SubFactory(UserFactory)
+    submitted_by = factory.LazyFunction(
+        lambda: UserFactory._meta.model.objects.get_or_create(
+            username="contact-factory", defaults={"role": Role.SOCIAL_WORKER}
+        )[0]
+    )
     next_alert_at = factory.LazyAttribute(lambda contact: contact.decision_due_at)
 
 

@@ -20,12 +20,14 @@ from .. import selectors, services
 from ..audit import events_for, log_child_access
 from ..models import (
     OPEN_STATES,
+    AccessLog,
     Channel,
     Contact,
     ContactPerson,
     Kind,
     ParentalAwareness,
     Rag,
+    Referral,
     Role,
     Source,
     State,
@@ -96,9 +98,23 @@ class ReferrerOutputSerializer(serializers.Serializer):
     email = serializers.CharField(source="referrer_email")
 
 
+class ReferralSerializer(serializers.ModelSerializer):
+    child = serializers.IntegerField(source="child_id")
+    previous_referral_date = serializers.DateField(
+        source="previous_referral.referral_date", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["id", "child", "referral_date", "is_rereferral", "previous_referral_date"]
+        read_only_fields = fields
+
+
 class ContactSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
+    referral = serializers.SerializerMethodField()
+    referrals = serializers.SerializerMethodField()
     referrer = ReferrerOutputSerializer(source="*")
     children = serializers.SerializerMethodField()
     adults = serializers.SerializerMethodField()
@@ -125,9 +141,28 @@ class ContactSerializer(serializers.ModelSerializer):
             "rag",
             "outcome",
             "team",
+            "referral",
+            "referrals",
             "created_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ReferralSerializer(allow_null=True))
+    def get_referral(self, contact: Contact) -> dict[str, Any] | None:
+        """The contact's referral (api.md): the first child's; `is_rereferral` when any child's
+        referral is a re-referral, with the latest previous referral date among them."""
+        referrals = list(contact.referrals.all())
+        if not referrals:
+            return None
+        summary = dict(ReferralSerializer(referrals[0]).data)
+        previous = [r.previous_referral.referral_date for r in referrals if r.previous_referral]
+        summary["is_rereferral"] = bool(previous)
+        summary["previous_referral_date"] = max(previous).isoformat() if previous else None
+        return summary
+
+    @extend_schema_field(ReferralSerializer(many=True))
+    def get_referrals(self, contact: Contact) -> list[dict[str, Any]]:
+        return ReferralSerializer(contact.referrals.all(), many=True).data  # type: ignore[return-value]
 
     def get_overdue(self, contact: Contact) -> bool:
         return contact.is_open and contact.decision_due_at < timezone.now()
@@ -331,7 +366,18 @@ class ContactDetailApi(APIView):
             return Response(
                 ContactStatusSerializer(get_object_or_404(contacts, pk=contact_id)).data
             )
-        contact = get_object_or_404(selectors.with_people(contacts), pk=contact_id)
-        links: list[ContactPerson] = list(contact.contact_people.all())
-        log_child_access(user=user, child_ids=_child_ids(links), via=request.path)
-        return Response(ContactDetailSerializer(contact).data)
+        return Response(ContactDetailSerializer(shown_contact(request, contact_id)).data)
+
+
+def shown_contact(
+    request: Request, contact_id: int, action: str = AccessLog.Action.VIEW
+) -> Contact:
+    """The contact with its people, if the user may see it (else 404), with the showing of its
+    children written to the access log. Every endpoint that shows a contact's details uses it."""
+    user = request.user
+    assert isinstance(user, User)
+    contacts = selectors.with_people(selectors.contacts_visible_to(user))
+    contact = get_object_or_404(contacts, pk=contact_id)
+    links: list[ContactPerson] = list(contact.contact_people.all())
+    log_child_access(user=user, child_ids=_child_ids(links), via=request.path, action=action)
+    return contact

@@ -26,16 +26,33 @@ from .people import (
     normalise_name,
     normalise_postcode,
 )
+from .referrals import (
+    STATUTORY_OUTCOMES,
+    Assessment,
+    AssessmentAction,
+    AssessmentFactor,
+    AssessmentOutcome,
+    AssessmentState,
+    ClosureReason,
+    Referral,
+)
 from .timeliness import Alert, AlertLevel, Timed
 
 __all__ = [
     "OPEN_STATES",
+    "STATUTORY_OUTCOMES",
     "AccessLog",
     "Alert",
     "AlertLevel",
     "AppendOnly",
+    "Assessment",
+    "AssessmentAction",
+    "AssessmentFactor",
+    "AssessmentOutcome",
+    "AssessmentState",
     "Channel",
     "ClosureDay",
+    "ClosureReason",
     "Contact",
     "ContactPerson",
     "Event",
@@ -46,6 +63,7 @@ __all__ = [
     "ParentalAwareness",
     "Person",
     "Rag",
+    "Referral",
     "Relationship",
     "RelationshipKind",
     "Role",

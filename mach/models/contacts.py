@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from .people import Person
 from .timeliness import Timed, alert_due_index
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from .referrals import Referral
 
 
 class Channel(models.TextChoices):
@@ -99,6 +106,9 @@ class Contact(Timed):
     )
     people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    if TYPE_CHECKING:
+        referrals: RelatedManager[Referral]
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -7,6 +7,16 @@ from .alerts import alert_acknowledge
 from .common import AlreadyDone, require_role
 from .contacts import contact_create, intake_team_for
 from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
+from .referrals import (
+    assessment_action_add,
+    assessment_action_complete,
+    assessment_authorise,
+    assessment_open,
+    assessment_record,
+    assessment_submit,
+    previous_referral,
+    referrals_open,
+)
 from .users import user_create
 
 __all__ = [
@@ -14,9 +24,17 @@ __all__ = [
     "PersonInput",
     "PersonMatch",
     "alert_acknowledge",
+    "assessment_action_add",
+    "assessment_action_complete",
+    "assessment_authorise",
+    "assessment_open",
+    "assessment_record",
+    "assessment_submit",
     "contact_create",
     "intake_team_for",
     "person_match_or_create",
+    "previous_referral",
+    "referrals_open",
     "relationship_kind",
     "require_role",
     "user_create",

@@ -16,3 +16,10 @@ class AlreadyDone(Exception):
 def require_role(actor: User, allowed: Sequence[str]) -> None:
     if not actor.has_role(*allowed):
         raise PermissionDenied("Your role does not allow this.")
+
+
+def enqueue_deadline_check(kind_key: str, item_id: int) -> None:
+    """Ask a worker to look at one timed row now; use inside `transaction.on_commit`."""
+    from ..tasks import check_deadline
+
+    check_deadline.delay(kind_key, item_id)

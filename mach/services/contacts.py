@@ -24,7 +24,7 @@ from ..models import (
     User,
 )
 from ..permissions import CONTACT_SUBMITTERS
-from .common import require_role
+from .common import enqueue_deadline_check, require_role
 from .people import PersonInput, person_match_or_create, relationship_kind
 
 
@@ -105,7 +105,9 @@ def contact_create(
             action=AccessLog.Action.CREATE,
         )
         if due <= timezone.now():
-            transaction.on_commit(lambda: _enqueue_deadline_check(contact.pk), robust=True)
+            transaction.on_commit(
+                lambda: enqueue_deadline_check("contact_decision", contact.pk), robust=True
+            )
     return contact
 
 
@@ -150,9 +152,3 @@ def _link_people(
     ]
     Relationship.objects.bulk_create(relationships, ignore_conflicts=True)
     return list(links.values())
-
-
-def _enqueue_deadline_check(contact_id: int) -> None:
-    from .tasks import check_deadline
-
-    check_deadline.delay("contact_decision", contact_id)

@@ -80,6 +80,56 @@ def test_anonymous_requests_are_refused(
     assert response.status_code in {401, 403}
 
 
+# Workflow endpoints: the roles not listed are refused whatever the record's state.
+WORKFLOW: list[tuple[str, str, set[str]]] = [
+    ("post", "/api/v1/contacts/{contact}/screening/", {"social_worker", "manager"}),
+    ("get", "/api/v1/contacts/{contact}/screening/", READERS),
+    ("post", "/api/v1/contacts/{contact}/oversight/", {"manager"}),
+    ("post", "/api/v1/contacts/{contact}/threshold-authorisation/", {"manager"}),
+    ("post", "/api/v1/contacts/{contact}/parent-consultations/", {"social_worker", "manager"}),
+    ("post", "/api/v1/contacts/{contact}/consultation-exceptions/", {"social_worker", "manager"}),
+    ("post", "/api/v1/consultation-exceptions/1/decision/", {"manager"}),
+    ("get", "/api/v1/contacts/{contact}/partner-requests/", READERS),
+    ("post", "/api/v1/contacts/{contact}/partner-requests/", {"social_worker", "manager"}),
+    ("get", "/api/v1/partner-requests/", {"social_worker", "manager", "partner_agency"}),
+    (
+        "post",
+        "/api/v1/partner-requests/1/response/",
+        {"social_worker", "manager", "partner_agency"},
+    ),
+    ("get", "/api/v1/pattern-flags/", {"manager"}),
+    ("post", "/api/v1/pattern-flags/1/review/", {"manager"}),
+    ("get", "/api/v1/assessments/", READERS),
+    ("get", "/api/v1/assessments/1/", READERS),
+    ("patch", "/api/v1/assessments/1/", {"social_worker", "manager"}),
+    ("post", "/api/v1/assessments/1/actions/", {"social_worker", "manager"}),
+    ("post", "/api/v1/assessments/1/submit/", {"social_worker", "manager"}),
+    ("post", "/api/v1/assessments/1/authorise/", {"manager"}),
+    ("post", "/api/v1/assessment-actions/1/complete/", {"social_worker", "manager"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), WORKFLOW, ids=[f"{m} {p}" for m, p, _ in WORKFLOW]
+)
+def test_workflow_endpoints_refuse_every_other_role(
+    method: str,
+    path: str,
+    allowed: set[str],
+    records: dict[str, int],
+    make_user: Callable[..., User],
+    api_as: Callable[[User], APIClient],
+) -> None:
+    url = path.format(**records)
+    for role in sorted(set(ALL_ROLES) - allowed):
+        user = make_user(role, team="mach" if role != "partner_agency" else "cleveland-police")
+
+        response = getattr(api_as(user), method)(url, {}, format="json")
+
+        assert response.status_code in {403, 404}, (role, response.content)
+    assert getattr(APIClient(), method)(url, {}, format="json").status_code in {401, 403}
+
+
 def test_deactivated_user_token_is_refused(
     social_worker: User, api_as: Callable[[User], APIClient]
 ) -> None:

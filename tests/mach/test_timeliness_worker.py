@@ -34,9 +34,7 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 def celery_worker() -> Iterator[None]:
     from celery.contrib.testing.worker import start_worker
 
-    app.loader.import_module("celery.contrib.testing.tasks")
-    app.conf.task_default_queue = f"mach-tests-{os.getpid()}"
-    with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=20):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
         yield
 
 
@@ -90,7 +88,7 @@ def _database_url() -> str:
     password = quote(settings["PASSWORD"] or "")
     host, port = settings["HOST"] or "", settings["PORT"] or ""
     if host.startswith("/"):
-        return f"postgresql://{user}:{password}@/{settings['NAME']}?host={host}"
+        return f"postgresql://{user}:{password}@{quote(host, safe='')}/{settings['NAME']}"
     return f"postgresql://{user}:{password}@{host}:{port}/{settings['NAME']}"
 
 

@@ -1,0 +1,63 @@
+"""The triage workflow's endpoints, mounted under /api/v1/ by the project URLconf."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from .api.partners import (
+    ConsultationExceptionApi,
+    ConsultationExceptionDecisionApi,
+    ContactPartnerRequestsApi,
+    ParentConsultationApi,
+    PartnerRequestListApi,
+    PartnerRequestResponseApi,
+)
+from .api.screening import (
+    OversightApi,
+    PatternFlagListApi,
+    PatternFlagReviewApi,
+    ScreeningApi,
+    ThresholdAuthorisationApi,
+)
+
+urlpatterns = [
+    path("contacts/<int:contact_id>/screening/", ScreeningApi.as_view(), name="contact-screening"),
+    path(
+        "contacts/<int:contact_id>/threshold-authorisation/",
+        ThresholdAuthorisationApi.as_view(),
+        name="contact-threshold-authorisation",
+    ),
+    path("contacts/<int:contact_id>/oversight/", OversightApi.as_view(), name="contact-oversight"),
+    path(
+        "contacts/<int:contact_id>/parent-consultations/",
+        ParentConsultationApi.as_view(),
+        name="contact-parent-consultations",
+    ),
+    path(
+        "contacts/<int:contact_id>/consultation-exceptions/",
+        ConsultationExceptionApi.as_view(),
+        name="contact-consultation-exceptions",
+    ),
+    path(
+        "consultation-exceptions/<int:exception_id>/decision/",
+        ConsultationExceptionDecisionApi.as_view(),
+        name="consultation-exception-decision",
+    ),
+    path(
+        "contacts/<int:contact_id>/partner-requests/",
+        ContactPartnerRequestsApi.as_view(),
+        name="contact-partner-requests",
+    ),
+    path("partner-requests/", PartnerRequestListApi.as_view(), name="partner-requests"),
+    path(
+        "partner-requests/<int:request_id>/response/",
+        PartnerRequestResponseApi.as_view(),
+        name="partner-request-response",
+    ),
+    path("pattern-flags/", PatternFlagListApi.as_view(), name="pattern-flags"),
+    path(
+        "pattern-flags/<int:flag_id>/review/",
+        PatternFlagReviewApi.as_view(),
+        name="pattern-flag-review",
+    ),
+]

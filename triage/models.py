@@ -1,0 +1,295 @@
+"""Threshold screening, management oversight, parental consultation, partner information
+requests, pattern flags and feedback to referrers (spec 5, guardrails G1 to G6)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django_fsm import FSMField, transition
+
+from mach.models import Rag, Timed
+from mach.models.timeliness import alert_due_index
+
+from .thresholds import Outcome
+
+
+class ScreeningState(models.TextChoices):
+    SUBMITTED = "submitted", "Awaiting oversight"
+    AGREED = "agreed", "Agreed"
+    CHANGED = "changed", "Changed by oversight"
+    RETURNED = "returned", "Returned to the worker"
+
+
+class OversightDecision(models.TextChoices):
+    AGREE = "agree", "Agree"
+    CHANGE = "change", "Change"
+    RETURN = "return", "Return"
+
+
+class Screening(Timed):
+    """A worker's screening of a contact and the manager's oversight of it.
+
+    Its clock is the oversight deadline: the end of the working period it was submitted in.
+    """
+
+    contact = models.ForeignKey("mach.Contact", on_delete=models.PROTECT, related_name="screenings")
+    state = FSMField(
+        max_length=16,
+        choices=ScreeningState.choices,
+        default=ScreeningState.SUBMITTED,
+        protected=True,
+    )
+    threshold_level = models.PositiveSmallIntegerField()
+    rag = models.CharField(max_length=8, choices=Rag.choices)
+    childs_voice = models.TextField()
+    history_analysis = models.TextField()
+    parents_consulted = models.BooleanField()
+    parents_not_consulted_reason = models.TextField(blank=True)
+    analysis = models.TextField()
+    recommended_outcome = models.CharField(max_length=32, choices=Outcome.choices)
+    alternatives_considered = models.TextField(blank=True)
+    screened_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+    oversight_due_at = models.DateTimeField()
+    needs_threshold_authorisation = models.BooleanField(default=False)
+    threshold_authorised_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    threshold_authorised_at = models.DateTimeField(null=True, blank=True)
+    threshold_authorisation_rationale = models.TextField(blank=True)
+    oversight_decision = models.CharField(
+        max_length=8, choices=OversightDecision.choices, blank=True
+    )
+    oversight_outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
+    oversight_rationale = models.TextField(blank=True)
+    overseen_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overseen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact"],
+                condition=Q(state="submitted"),
+                name="screening_one_awaiting_per_contact",
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold_level__gte=1, threshold_level__lte=4),
+                name="screening_threshold_level_1_to_4",
+            ),
+        ]
+        indexes = [alert_due_index("screening_alert_due_idx")]
+
+    def __str__(self) -> str:
+        return f"Screening {self.pk} of contact {self.contact_id}"
+
+    @property
+    def threshold_authorised(self) -> bool:
+        return self.threshold_authorised_at is not None
+
+    @transition(field=state, source=ScreeningState.SUBMITTED, target=ScreeningState.AGREED)
+    def agree(self) -> None:
+        self.stop_clock()
+
+    @transition(field=state, source=ScreeningState.SUBMITTED, target=ScreeningState.CHANGED)
+    def change(self) -> None:
+        self.stop_clock()
+
+    @transition(field=state, source=ScreeningState.SUBMITTED, target=ScreeningState.RETURNED)
+    def return_to_worker(self) -> None:
+        self.stop_clock()
+
+
+class ParentConsultation(models.Model):
+    """The parents were consulted about the contact (G1): when, by whom, what they said."""
+
+    contact = models.ForeignKey(
+        "mach.Contact", on_delete=models.PROTECT, related_name="parent_consultations"
+    )
+    consulted_at = models.DateTimeField()
+    recorded_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
+    summary = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["consulted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Parents consulted on contact {self.contact_id}"
+
+
+class ExceptionGround(models.TextChoices):
+    SIGNIFICANT_HARM = (
+        "significant_harm",
+        "Consulting would put the child at risk of significant harm",
+    )
+    POLICE_INVESTIGATION = (
+        "police_investigation",
+        "Consulting would prejudice a police investigation",
+    )
+    UNREACHABLE = "unreachable", "Parents could not be reached after recorded attempts"
+
+
+class ExceptionState(models.TextChoices):
+    REQUESTED = "requested", "Awaiting a manager"
+    AUTHORISED = "authorised", "Authorised"
+    REFUSED = "refused", "Refused"
+
+
+class ConsultationException(models.Model):
+    """A recorded reason to seek partner information before consulting the parents (G1)."""
+
+    contact = models.ForeignKey(
+        "mach.Contact", on_delete=models.PROTECT, related_name="consultation_exceptions"
+    )
+    ground = models.CharField(max_length=32, choices=ExceptionGround.choices)
+    details = models.TextField()
+    attempts = models.TextField(blank=True, help_text="the attempts to reach the parents")
+    requested_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    state = FSMField(
+        max_length=16,
+        choices=ExceptionState.choices,
+        default=ExceptionState.REQUESTED,
+        protected=True,
+    )
+    decided_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rationale = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_ground_display()} (contact {self.contact_id})"
+
+    @transition(field=state, source=ExceptionState.REQUESTED, target=ExceptionState.AUTHORISED)
+    def authorise(self) -> None:
+        """A manager agrees partners may be asked before the parents are consulted."""
+
+    @transition(field=state, source=ExceptionState.REQUESTED, target=ExceptionState.REFUSED)
+    def refuse(self) -> None:
+        """A manager does not agree; the parents must be consulted first."""
+
+
+class Agency(models.TextChoices):
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    SCHOOL = "school", "School"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    EARLY_HELP = "early_help", "Early help"
+    OTHER = "other", "Other"
+
+
+class PartnerRequestState(models.TextChoices):
+    SENT = "sent", "Awaiting a response"
+    ANSWERED = "answered", "Answered"
+
+
+class PartnerRequest(Timed):
+    """A request for information to a partner agency: due in 1 working day, 4 hours if red."""
+
+    contact = models.ForeignKey(
+        "mach.Contact", on_delete=models.PROTECT, related_name="partner_requests"
+    )
+    agency = models.CharField(max_length=16, choices=Agency.choices)
+    organisation = models.ForeignKey(
+        "mach.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner_requests",
+        help_text="the partner organisation whose users may answer through the API",
+    )
+    question = models.TextField()
+    state = FSMField(
+        max_length=16,
+        choices=PartnerRequestState.choices,
+        default=PartnerRequestState.SENT,
+        protected=True,
+    )
+    sent_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            alert_due_index("partner_request_alert_idx"),
+            models.Index(fields=["organisation", "state"], name="partner_request_org_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_agency_display()} request on contact {self.contact_id}"
+
+    @transition(field=state, source=PartnerRequestState.SENT, target=PartnerRequestState.ANSWERED)
+    def answer(self) -> None:
+        self.stop_clock()
+
+
+class PatternFlag(models.Model):
+    """Three or more contacts about a child in 12 months (G3): a manager must review it."""
+
+    child = models.ForeignKey("mach.Person", on_delete=models.PROTECT, related_name="pattern_flags")
+    contact = models.ForeignKey(
+        "mach.Contact", on_delete=models.PROTECT, related_name="pattern_flags"
+    )
+    contacts_in_12_months = models.PositiveSmallIntegerField()
+    raised_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    conclusion = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "contact"], name="pattern_flag_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["raised_at"], condition=Q(reviewed_at__isnull=True), name="pattern_open_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pattern: {self.contacts_in_12_months} contacts about {self.child_id}"
+
+
+class ReferrerFeedback(Timed):
+    """The decision fed back to the referrer (1 working day), sent on commit by a channel."""
+
+    contact = models.OneToOneField(
+        "mach.Contact", on_delete=models.PROTECT, related_name="referrer_feedback"
+    )
+    due_at = models.DateTimeField()
+    message = models.TextField()
+    recipient = models.CharField(max_length=254, blank=True)
+    channel = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            alert_due_index("feedback_alert_due_idx"),
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True), name="feedback_unsent_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on contact {self.contact_id}"
