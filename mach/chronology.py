@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import ContactPerson
+from .models import Assessment, ContactPerson, Referral
 
 
 @dataclass(frozen=True)
@@ -59,4 +59,39 @@ def contact_entries(person_ids: Sequence[int]) -> list[Entry]:
     return list(grouped.values())
 
 
+def referral_entries(person_ids: Sequence[int]) -> list[Entry]:
+    return [
+        Entry(
+            at=referral.created_at,
+            kind="referral",
+            summary=(
+                f"{'Re-referral' if referral.is_rereferral else 'Referral'} dated "
+                f"{referral.referral_date:%d %b %Y}: {referral.outcome.replace('_', ' ')}"
+            ),
+            record_id=referral.pk,
+            person_ids=(referral.child_id,),
+        )
+        for referral in Referral.objects.filter(child_id__in=person_ids)
+    ]
+
+
+def assessment_entries(person_ids: Sequence[int]) -> list[Entry]:
+    return [
+        Entry(
+            at=assessment.created_at,
+            kind="assessment",
+            summary=(
+                f"Child and family assessment due {assessment.due_on:%d %b %Y}"
+                + (f": {assessment.get_outcome_display()}" if assessment.outcome else "")
+            ),
+            record_id=assessment.pk,
+            person_ids=(assessment.child_id,),
+            state=assessment.state,
+        )
+        for assessment in Assessment.objects.filter(child_id__in=person_ids)
+    ]
+
+
 register("contact", contact_entries)
+register("referral", referral_entries)
+register("assessment", assessment_entries)
