@@ -12,12 +12,15 @@ from django.http import HttpRequest
 from .models import (
     AccessLog,
     Alert,
+    Assessment,
+    AssessmentAction,
     ClosureDay,
     Contact,
     ContactPerson,
     Event,
     MatchProposal,
     Person,
+    Referral,
     Relationship,
     Team,
     User,
@@ -108,6 +111,29 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ("at", "action", "actor", "content_type", "object_id", "from_state", "to_state")
     list_filter = ("action", "content_type")
     list_select_related = ("actor", "content_type")
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdmin):
+    list_display = ("child", "referral_date", "outcome", "is_rereferral", "team")
+    list_filter = ("is_rereferral", "outcome", "team")
+    list_select_related = ("child", "team")
+
+
+class AssessmentActionInline(admin.TabularInline):
+    model = AssessmentAction
+    fields = ("description", "owner", "due_on", "completed_on")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyAdmin):
+    list_display = ("child", "state", "started_on", "due_on", "outcome", "team")
+    list_filter = ("state", "outcome", "team")
+    list_select_related = ("child", "team")
+    inlines = [AssessmentActionInline]
 
 
 @admin.register(AccessLog)
