@@ -9,7 +9,11 @@ class TriageConfig(AppConfig):
     verbose_name = "Threshold screening and oversight"
 
     def ready(self) -> None:
-        from mach import deadlines
+        from mach import deadlines, demo
+
+        from . import demo as triage_demo
+
+        demo.register(triage_demo.seed)
 
         from .models import PartnerRequest, ReferrerFeedback, Screening
 

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from mach.demo import run_seeders
 from mach.models import Contact, Role, User
 from mach.services import PersonInput, contact_create, user_create
 
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         users = {username: self._user(username, role, team) for username, role, team in DEMO_USERS}
         if not Contact.objects.exists():
-            self._contacts(users)
+            run_seeders(users, self._contacts(users))
         self.stdout.write(f"\nDemo users (password for the web pages: {DEMO_PASSWORD}):")
         for username, role, _team in DEMO_USERS:
             token = Token.objects.get(user=users[username]).key
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         )
         return user
 
-    def _contacts(self, users: dict[str, User]) -> None:
+    def _contacts(self, users: dict[str, User]) -> list[Contact]:
         now = timezone.now()
         police, worker = users["cleveland.police"], users["sam.worker"]
         amy = PersonInput(
@@ -76,12 +77,13 @@ class Command(BaseCommand):
             date_of_birth=date(1990, 5, 1),
             relationship="mother",
         )
+        contacts = []
         for days_ago, actor, children, concerns in (
             (40, police, [amy], "Police called to a domestic incident; Amy was present."),
             (3, worker, [amy, ben], "School reports Amy arrived hungry and with a bruise."),
             (0, police, [amy, ben], "Second domestic incident this month; children upstairs."),
         ):
-            contact_create(
+            contact = contact_create(
                 actor=actor,
                 received_at=now - timedelta(days=days_ago, minutes=5),
                 channel="api" if actor is police else "phone",
@@ -96,4 +98,6 @@ class Command(BaseCommand):
                 parental_awareness_reason="Mother told by police; she does not agree.",
                 via="seed_demo",
             )
+            contacts.append(contact)
         self.stdout.write("Created demo contacts.")
+        return contacts

@@ -1,0 +1,31 @@
+"""`manage.py seed_demo`: the demo users and a walk through the workflow, made once."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from mach.models import Contact, Referral, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_makes_users_and_contacts_once_and_prints_tokens() -> None:
+    first, second = StringIO(), StringIO()
+
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+
+    assert User.objects.filter(username="sam.worker", role="social_worker").exists()
+    assert Contact.objects.count() == 3
+    assert sorted(Contact.objects.values_list("state", flat=True)) == [
+        "awaiting_oversight",
+        "decided",
+        "received",
+    ]
+    assert Referral.objects.count() == 1
+    token = User.objects.get(username="cleveland.police").auth_token.key
+    assert token in first.getvalue()
+    assert token in second.getvalue()
