@@ -20,6 +20,7 @@ from .models import (
     Event,
     MatchProposal,
     Person,
+    PersonMerge,
     Referral,
     Relationship,
     Team,
@@ -81,8 +82,9 @@ class ContactAdmin(ReadOnlyAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ReadOnlyAdmin):
-    list_display = ("last_name", "first_name", "kind", "date_of_birth", "postcode")
-    list_filter = ("kind",)
+    list_display = ("last_name", "first_name", "kind", "date_of_birth", "postcode", "merged_into")
+    list_filter = ("kind", ("merged_into", admin.EmptyFieldListFilter))
+    list_select_related = ("merged_into",)
     search_fields = ("normalised_last_name", "nhs_number")
 
 
@@ -97,6 +99,14 @@ class MatchProposalAdmin(ReadOnlyAdmin):
     list_display = ("person", "candidate", "reason", "status")
     list_filter = ("status",)
     list_select_related = ("person", "candidate")
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(ReadOnlyAdmin):
+    list_display = ("duplicate", "kept", "merged_by", "merged_at", "undone_by", "undone_at")
+    list_filter = (("undone_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("duplicate", "kept", "merged_by", "undone_by")
+    date_hierarchy = "merged_at"
 
 
 @admin.register(Alert)

@@ -13,7 +13,9 @@ from .models import (
     Contact,
     ContactPerson,
     Kind,
+    MatchProposal,
     Person,
+    PersonMerge,
     Referral,
     Relationship,
     RelationshipKind,
@@ -90,3 +92,26 @@ def alerts_for_team_of(user: User) -> QuerySet[Alert]:
     if user.role != Role.MANAGER:
         return Alert.objects.none()
     return Alert.objects.filter(Q(team_id=user.team_id) | Q(team__isnull=True))
+
+
+def match_proposals(
+    *, state: str | None = None, person_id: int | None = None
+) -> QuerySet[MatchProposal]:
+    """Proposals with both people loaded, optionally in one state and naming one person.
+
+    A proposal still `proposed` whose person or candidate has since been merged away is left
+    out: nothing can be decided on it unless that merge is undone, when it shows again.
+    """
+    proposals = MatchProposal.objects.select_related("person", "candidate", "decided_by").exclude(
+        Q(status=MatchProposal.Status.PROPOSED)
+        & (Q(person__merged_into__isnull=False) | Q(candidate__merged_into__isnull=False))
+    )
+    if state:
+        proposals = proposals.filter(status=state)
+    if person_id is not None:
+        proposals = proposals.filter(Q(person_id=person_id) | Q(candidate_id=person_id))
+    return proposals
+
+
+def person_merges() -> QuerySet[PersonMerge]:
+    return PersonMerge.objects.select_related("duplicate", "kept", "merged_by", "undone_by")

@@ -18,6 +18,13 @@ from .api.assessments import (
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.oversight import AccessLogApi, AlertAcknowledgeApi, AlertListApi
+from .api.people import (
+    MatchProposalConfirmApi,
+    MatchProposalListApi,
+    MatchProposalRejectApi,
+    PersonMergeDetailApi,
+    PersonMergeUndoApi,
+)
 
 api_v1: list[URLPattern | URLResolver] = [
     path("contacts/", ContactListCreateApi.as_view(), name="contacts"),
@@ -60,6 +67,23 @@ api_v1: list[URLPattern | URLResolver] = [
         "assessment-actions/<int:action_id>/complete/",
         ActionCompleteApi.as_view(),
         name="assessment-action-complete",
+    ),
+    path("match-proposals/", MatchProposalListApi.as_view(), name="match-proposals"),
+    path(
+        "match-proposals/<int:proposal_id>/confirm/",
+        MatchProposalConfirmApi.as_view(),
+        name="match-proposal-confirm",
+    ),
+    path(
+        "match-proposals/<int:proposal_id>/reject/",
+        MatchProposalRejectApi.as_view(),
+        name="match-proposal-reject",
+    ),
+    path("person-merges/<int:merge_id>/", PersonMergeDetailApi.as_view(), name="person-merge"),
+    path(
+        "person-merges/<int:merge_id>/undo/",
+        PersonMergeUndoApi.as_view(),
+        name="person-merge-undo",
     ),
 ]
 

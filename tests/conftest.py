@@ -21,7 +21,10 @@ def intake_team(db: None) -> Team:
 def make_user(db: None) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
-    def make(role: str = Role.SOCIAL_WORKER, team: str = "mach", **extra: Any) -> User:
+    def make(role: str = Role.SOCIAL_WORKER, team: str | None = None, **extra: Any) -> User:
+        """A user of `role`; a partner agency's team is its organisation, others are MACH's."""
+        if team is None:
+            team = "cleveland-police" if role == Role.PARTNER_AGENCY else "mach"
         username = extra.pop("username", f"{role}-{next(counter)}")
         user, _token = user_create(
             username=username, role=role, team_slug=team, email=f"{username}@example.org"

@@ -38,6 +38,7 @@ class ChildSerializer(PersonSummarySerializer):
             "disability",
             "language_needs",
             "related_people",
+            "merged_into",
         ]
 
     def get_related_people(self, child: Person) -> list[dict[str, Any]]:

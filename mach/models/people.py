@@ -75,6 +75,14 @@ class Person(models.Model):
     normalised_first_name = models.CharField(max_length=100, editable=False)
     normalised_last_name = models.CharField(max_length=100, editable=False)
     normalised_postcode = models.CharField(max_length=10, editable=False, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+        help_text="the record this duplicate was merged into; set only by a merge",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,6 +92,10 @@ class Person(models.Model):
                 fields=["nhs_number"],
                 condition=~models.Q(nhs_number=""),
                 name="person_unique_nhs_number",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(merged_into=models.F("id")),
+                name="person_not_merged_into_itself",
             ),
         ]
         indexes = [
@@ -106,6 +118,19 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def kept_record(self) -> Person:
+        """The record this person now lives on: itself, or the end of its chain of merges.
+
+        A merge refuses records already merged on either side, so no cycle can be made through
+        it; should the database hold one anyway, the walk stops where it would repeat rather
+        than block an intake.
+        """
+        person, seen = self, {self.pk}
+        while person.merged_into_id is not None and person.merged_into_id not in seen:
+            seen.add(person.merged_into_id)
+            person = Person.objects.get(pk=person.merged_into_id)
+        return person
 
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
@@ -173,3 +198,49 @@ class MatchProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} may be {self.candidate} ({self.reason})"
+
+
+class PersonMerge(models.Model):
+    """One merge of a duplicate record into the kept one, and its undoing.
+
+    `moved` holds exactly what the merge changed, so that an undo changes exactly that back:
+    `relations`, a list of `{"model": label, "field": name, "ids": [...]}` for the rows re-pointed
+    from the duplicate to the kept record; `kept_fields` and `duplicate_fields`, for each
+    identifying field the merge filled in or cleared, `{"before": ..., "after": ...}`.
+    """
+
+    duplicate = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_away")
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    proposal = models.ForeignKey(
+        MatchProposal, null=True, blank=True, on_delete=models.PROTECT, related_name="merges"
+    )
+    moved = models.JSONField(default=dict)
+    reason = models.TextField()
+    merged_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(duplicate=models.F("kept")), name="person_merge_not_self"
+            ),
+            # A duplicate is merged away at most once at a time; an undo frees it again.
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=models.Q(undone_at__isnull=True),
+                name="person_merge_one_in_force",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate} merged into {self.kept}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.undone_at is not None

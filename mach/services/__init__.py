@@ -6,6 +6,7 @@ from __future__ import annotations
 from .alerts import alert_acknowledge
 from .common import AlreadyDone, require_role
 from .contacts import contact_create, intake_team_for
+from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
 from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
 from .referrals import (
     assessment_action_add,
@@ -32,7 +33,11 @@ __all__ = [
     "assessment_submit",
     "contact_create",
     "intake_team_for",
+    "match_proposal_confirm",
+    "match_proposal_reject",
     "person_match_or_create",
+    "person_merge",
+    "person_merge_undo",
     "previous_referral",
     "referrals_open",
     "relationship_kind",

@@ -17,6 +17,8 @@ from ..models import (
 )
 
 MAX_PROPOSALS_PER_PERSON = 5
+# More records than this with the same names, birth date and postcode is ambiguous anyway.
+MAX_EXACT_MATCHES = 10
 
 _RELATIONSHIP_WORDS: dict[str, RelationshipKind] = {
     word: kind
@@ -92,26 +94,30 @@ def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
     Exact: the same valid NHS number; or, with no conflicting NHS number, the same normalised
     first and last names, date of birth and postcode, when exactly one record has them. Weaker
     matches (same date of birth and one name the same; or both names and the postcode) become
-    `MatchProposal` rows for a worker; nothing is ever merged here.
+    `MatchProposal` rows for a worker; nothing is ever merged here. A match on a record merged
+    into another links to the record it was merged into, never to the merged-away one.
     """
     first, last = normalise_name(data.first_name), normalise_name(data.last_name)
     postcode = normalise_postcode(data.address.get("postcode", ""))
     if data.nhs_number:
         existing = Person.objects.filter(nhs_number=data.nhs_number).first()
         if existing is not None:
-            return PersonMatch(existing, True)
+            return PersonMatch(existing.kept_record(), True)
     if data.date_of_birth and postcode:
-        exact = list(
-            Person.objects.filter(
+        # A duplicate and the record it was merged into are one person, however many rows match.
+        exact = {
+            person.kept_record()
+            for person in Person.objects.filter(
                 normalised_first_name=first,
                 normalised_last_name=last,
                 date_of_birth=data.date_of_birth,
                 normalised_postcode=postcode,
                 nhs_number__in=["", data.nhs_number],
-            )[:2]
-        )
+            )[:MAX_EXACT_MATCHES]
+        }
+        exact = {person for person in exact if person.nhs_number in ("", data.nhs_number)}
         if len(exact) == 1:
-            return PersonMatch(exact[0], True)
+            return PersonMatch(exact.pop(), True)
     person = Person(
         kind=kind,
         first_name=data.first_name,
@@ -136,7 +142,7 @@ def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
             person.save()
     except IntegrityError:
         # Another intake created the same NHS number a moment ago: that record is the match.
-        return PersonMatch(Person.objects.get(nhs_number=data.nhs_number), True)
+        return PersonMatch(Person.objects.get(nhs_number=data.nhs_number).kept_record(), True)
     _propose_matches(person, first=first, last=last, postcode=postcode)
     return PersonMatch(person, False)
 
@@ -150,7 +156,9 @@ def _propose_matches(person: Person, *, first: str, last: str, postcode: str) ->
         weak |= Q(
             normalised_first_name=first, normalised_last_name=last, normalised_postcode=postcode
         )
-    candidates = Person.objects.filter(weak).exclude(pk=person.pk).order_by("id")
+    candidates = (
+        Person.objects.filter(weak, merged_into__isnull=True).exclude(pk=person.pk).order_by("id")
+    )
     proposals = [
         MatchProposal(person=person, candidate=candidate, reason=_match_reason(person, candidate))
         for candidate in candidates[:MAX_PROPOSALS_PER_PERSON]

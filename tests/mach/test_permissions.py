@@ -56,7 +56,7 @@ def test_each_role_is_allowed_or_refused(
     make_user: Callable[..., User],
     api_as: Callable[[User], APIClient],
 ) -> None:
-    user = make_user(role, team="mach" if role != "partner_agency" else "cleveland-police")
+    user = make_user(role)
     url = path.format(**records)
     body = contact_body() if "contacts" in path else {}
 
@@ -122,7 +122,7 @@ def test_workflow_endpoints_refuse_every_other_role(
 ) -> None:
     url = path.format(**records)
     for role in sorted(set(ALL_ROLES) - allowed):
-        user = make_user(role, team="mach" if role != "partner_agency" else "cleveland-police")
+        user = make_user(role)
 
         response = getattr(api_as(user), method)(url, {}, format="json")
 
