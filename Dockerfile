@@ -1,3 +1,11 @@
+# Front-end assets: GOV.UK Frontend from the npm registry, compiled with this service's settings.
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --omit=optional
+COPY mach/web/scss mach/web/scss
+RUN npm run build
+
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
@@ -7,8 +15,9 @@ COPY triage triage
 COPY strategy_meetings strategy_meetings
 COPY safety_plans safety_plans
 COPY manage.py ./
+COPY --from=assets /app/node_modules/govuk-frontend/dist/govuk node_modules/govuk-frontend/dist/govuk
+COPY --from=assets /app/mach/static/mach/mach.css mach/static/mach/mach.css
 RUN pip install --no-cache-dir .
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused \
     python manage.py collectstatic --noinput
 USER nobody
-

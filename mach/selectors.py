@@ -56,6 +56,30 @@ def with_people(contacts: QuerySet[Contact]) -> QuerySet[Contact]:
     )
 
 
+def worklist(user: User, *, state: str = "", rag: str = "", team: str = "") -> QuerySet[Contact]:
+    """Open contacts the user may see, overdue first, then by decision deadline. Only the
+    children are prefetched into `contact_people` (one query for the page, one for them)."""
+    contacts = contacts_visible_to(user).filter(state__in=OPEN_STATES)
+    if state:
+        contacts = contacts.filter(state=state)
+    if rag:
+        contacts = contacts.filter(rag=rag)
+    if team:
+        contacts = contacts.filter(team__slug=team)
+    return (
+        contacts.select_related("team")
+        .prefetch_related(
+            Prefetch(
+                "contact_people",
+                queryset=ContactPerson.objects.filter(role=Kind.CHILD)
+                .select_related("person")
+                .order_by("position", "id"),
+            )
+        )
+        .order_by("decision_due_at", "id")
+    )
+
+
 def overdue(contacts: QuerySet[Contact], *, now: datetime) -> QuerySet[Contact]:
     return contacts.filter(state__in=OPEN_STATES, decision_due_at__lt=now)
 

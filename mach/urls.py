@@ -111,4 +111,5 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("api/v1/", include(api_v1)),
+    path("", include("mach.web.urls")),
 ]

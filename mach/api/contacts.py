@@ -80,6 +80,25 @@ class ContactInputSerializer(serializers.Serializer):
         return value
 
 
+def contact_create_from_input(*, actor: User, data: dict[str, Any], via: str) -> Contact:
+    """Record a contact from `ContactInputSerializer`'s validated data: the one intake path of
+    the API and the web form. Raises what `services.contact_create` raises."""
+    return services.contact_create(
+        actor=actor,
+        received_at=data.get("received_at"),
+        channel=data["channel"],
+        source=data["source"],
+        referrer=data["referrer"],
+        children=[ChildInputSerializer().to_input(child) for child in data["children"]],
+        adults=[AdultInputSerializer().to_input(adult) for adult in data.get("adults", [])],
+        concerns=data["concerns"],
+        parental_awareness=data["parental_awareness"],
+        parental_awareness_reason=data["parental_awareness_reason"],
+        immediate_safety_concern=data["immediate_safety_concern"],
+        via=via,
+    )
+
+
 class ContactPersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="person.id")
     matched_existing = serializers.BooleanField()
@@ -333,20 +352,8 @@ class ContactListCreateApi(APIView):
         assert isinstance(user, User)
         payload = ContactInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        contact = services.contact_create(
-            actor=user,
-            received_at=data.get("received_at"),
-            channel=data["channel"],
-            source=data["source"],
-            referrer=data["referrer"],
-            children=[ChildInputSerializer().to_input(child) for child in data["children"]],
-            adults=[AdultInputSerializer().to_input(adult) for adult in data.get("adults", [])],
-            concerns=data["concerns"],
-            parental_awareness=data["parental_awareness"],
-            parental_awareness_reason=data["parental_awareness_reason"],
-            immediate_safety_concern=data["immediate_safety_concern"],
-            via=request.path,
+        contact = contact_create_from_input(
+            actor=user, data=payload.validated_data, via=request.path
         )
         contact = selectors.with_people(Contact.objects.filter(pk=contact.pk)).get()
         return Response(ContactSerializer(contact).data, status=201)

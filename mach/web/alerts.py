@@ -1,0 +1,40 @@
+"""The alerts page: a manager's team's open alerts, newest first, to acknowledge."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..models import Role
+from . import links
+from .pages import page, signed_in_user
+
+
+@page(Role.MANAGER)
+def alert_list(request: HttpRequest) -> HttpResponse:
+    alerts = (
+        selectors.open_alerts_for(signed_in_user(request))
+        .select_related("content_type")
+        .prefetch_related("item")
+    )
+    listing = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    rows = [{"alert": alert, "href": links.url_for(alert.item)} for alert in listing]
+    return render(request, "mach/alerts.html", {"listing": listing, "rows": rows})
+
+
+@require_POST
+@page(Role.MANAGER)
+def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    alert = get_object_or_404(selectors.alerts_for_team_of(user), pk=alert_id)
+    try:
+        services.alert_acknowledge(actor=user, alert=alert)
+    except services.AlreadyDone:
+        messages.info(request, "That alert was already acknowledged.")
+    else:
+        messages.success(request, f"Alert acknowledged: {alert.message}")
+    return redirect("web:alerts")

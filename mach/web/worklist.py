@@ -1,0 +1,60 @@
+"""The worklist: the home page of MACH workers and managers."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .. import selectors
+from ..audit import log_child_access
+from ..models import OPEN_STATES, Contact, Rag, State, Team
+from ..permissions import CHILD_READERS
+from .forms import Field
+from .pages import page, signed_in_user
+
+PAGE_SIZE = 25
+
+
+@page(*CHILD_READERS)
+def worklist(request: HttpRequest) -> HttpResponse:
+    """Open contacts, overdue first then by deadline, filtered by state, RAG and team."""
+    user = signed_in_user(request)
+    teams = Team.objects.filter(Exists(Contact.objects.filter(team=OuterRef("pk"))))
+    filters = [
+        Field(
+            "state",
+            "State",
+            kind="select",
+            choices=[(state.value, state.label) for state in State if state in OPEN_STATES],
+        ),
+        Field("rag", "RAG rating", kind="select", choices=list(Rag.choices)),
+        Field("team", "Team", kind="select", choices=[(team.slug, team.name) for team in teams]),
+    ]
+    chosen: dict[str, str] = {}
+    for item in filters:
+        value = request.GET.get(item.name, "")
+        item.value = value
+        if value and value not in {choice for choice, _ in item.choices}:
+            item.error = f"Select a {item.label.lower()} from the list"
+        elif value:
+            chosen[item.name] = value
+    contacts = selectors.worklist(user, **chosen)
+    listing = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_child_access(
+        user=user,
+        child_ids=[link.person_id for contact in listing for link in contact.contact_people.all()],
+        via=request.path,
+    )
+    query = "&".join(f"{name}={value}" for name, value in chosen.items())
+    return render(
+        request,
+        "mach/worklist.html",
+        {
+            "filters": filters,
+            "listing": listing,
+            "filter_query": query,
+            "error_summary": [(item.anchor, item.error) for item in filters if item.error],
+        },
+    )

@@ -1,0 +1,84 @@
+"""Fixtures for the web UI's tests: signed-in clients and the new-contact form's fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import unescape
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mach.models import User
+
+SignedIn = Callable[[User], Client]
+
+
+@pytest.fixture
+def signed_in(db: None) -> SignedIn:
+    def client_for(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return client_for
+
+
+def contact_form(**overrides: str) -> dict[str, str]:
+    """A complete new-contact form as a browser posts it: two children, one adult."""
+    form = {
+        "children-count": "2",
+        "adults-count": "1",
+        "received_at-day": "24",
+        "received_at-month": "12",
+        "received_at-year": "2026",
+        "received_time": "16:05",
+        "channel": "phone",
+        "source": "2A",
+        "referrer-name": "Ms Head",
+        "referrer-organisation": "Linthorpe Primary",
+        "referrer-role": "Designated safeguarding lead",
+        "referrer-phone": "01642 000001",
+        "referrer-email": "head@example.org",
+        "children-0-first_name": "Amy",
+        "children-0-last_name": "Smith",
+        "children-0-date_of_birth-day": "2",
+        "children-0-date_of_birth-month": "3",
+        "children-0-date_of_birth-year": "2015",
+        "children-0-nhs_number": "943 476 5919",
+        "children-0-gender": "female",
+        "children-0-address-line1": "1 High Street",
+        "children-0-address-town": "Middlesbrough",
+        "children-0-address-postcode": "TS1 2AB",
+        "children-1-first_name": "Ben",
+        "children-1-last_name": "Smith",
+        "children-1-date_of_birth-day": "9",
+        "children-1-date_of_birth-month": "7",
+        "children-1-date_of_birth-year": "2018",
+        "children-1-address-postcode": "TS1 2AB",
+        "adults-0-first_name": "Jo",
+        "adults-0-last_name": "Smith",
+        "adults-0-relationship": "mother",
+        "concerns": "Amy arrived hungry with a bruise on her arm.",
+        "parental_awareness": "informed_no_consent",
+        "parental_awareness_reason": "Mother was told and does not agree.",
+    }
+    form.update(overrides)
+    return form
+
+
+def summary_links(html: str) -> list[tuple[str, str]]:
+    """The error summary's (anchor, message) pairs."""
+    summary = html.split('class="govuk-error-summary"', 1)
+    if len(summary) < 2:
+        return []
+    body = summary[1].split("</ul>", 1)[0]
+    return [
+        (anchor, unescape(message).strip())
+        for anchor, message in re.findall(r'<a href="#([^"]+)">([^<]+)</a>', body)
+    ]
+
+
+def page_text(response: Any) -> str:
+    return str(response.content.decode())
