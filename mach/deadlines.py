@@ -1,5 +1,8 @@
 """The timeliness engine: a registry of clocks and the sweep that raises overdue alerts.
 
+Alert messages name records by reference, never a child: alerts are listed and emailed without
+an access-log entry, and the page an alert links to (which logs the reading) shows who it is.
+
 Each workflow registers the kinds of deadline it keeps (`register`) in its `AppConfig.ready()`.
 A registered model inherits `Timed`: the sweep finds rows whose `next_alert_at` has passed
 through a partial index, locks them with SKIP LOCKED so that concurrent sweeps never claim the
@@ -77,12 +80,12 @@ def register_core_kinds() -> None:
             model=Referral,
             label="Re-referral within 12 months",
             describe=lambda referral: (
-                f"Re-referral: {referral.child} was referred again on "
-                f"{_local_date(referral.referral_date)}; previous referral "
+                f"Re-referral on contact {referral.contact.reference}: referred "
+                f"{_local_date(referral.referral_date)}, previous referral "
                 f"{_local_date(referral.previous_referral.referral_date)}"
             ),
             escalates=False,
-            select_related=("child", "previous_referral"),
+            select_related=("contact", "previous_referral"),
         )
     )
     register(
@@ -91,9 +94,9 @@ def register_core_kinds() -> None:
             model=Assessment,
             label="Child and family assessment (45 working days)",
             describe=lambda assessment: (
-                f"Assessment of {assessment.child} was due {_local_date(assessment.due_on)}"
+                f"Assessment {assessment.pk} (referral of "
+                f"{_local_date(assessment.started_on)}) was due {_local_date(assessment.due_on)}"
             ),
-            select_related=("child",),
         )
     )
     register(

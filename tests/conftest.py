@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: users of each role, API clients and a valid contact body."""
+"""Fixtures shared by every test: users of each role, API and web clients, valid bodies."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from mach.models import Role, Team, User
@@ -65,6 +66,19 @@ def auditor(make_user: Callable[..., User]) -> User:
 
 
 Api = Callable[[User], APIClient]
+SignedIn = Callable[[User], Client]
+
+
+@pytest.fixture
+def signed_in(db: None) -> SignedIn:
+    """A web client signed in as the user (a session, as the browser has)."""
+
+    def client_for(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return client_for
 
 
 def contact_body(**overrides: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from .api.feedback import ReferrerFeedbackApi, ReferrerFeedbackGivenApi
 from .api.partners import (
     ConsultationExceptionApi,
     ConsultationExceptionDecisionApi,
@@ -53,6 +54,16 @@ urlpatterns = [
         "partner-requests/<int:request_id>/response/",
         PartnerRequestResponseApi.as_view(),
         name="partner-request-response",
+    ),
+    path(
+        "contacts/<int:contact_id>/referrer-feedback/",
+        ReferrerFeedbackApi.as_view(),
+        name="contact-referrer-feedback",
+    ),
+    path(
+        "contacts/<int:contact_id>/referrer-feedback/given/",
+        ReferrerFeedbackGivenApi.as_view(),
+        name="contact-referrer-feedback-given",
     ),
     path("pattern-flags/", PatternFlagListApi.as_view(), name="pattern-flags"),
     path(

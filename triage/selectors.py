@@ -1,12 +1,24 @@
-"""Reads of the triage workflow, scoped to the manager's team."""
+"""Reads of the triage workflow, scoped to what the user may see."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import datetime
 
-from mach.models import User
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from .models import ConsultationException, PatternFlag
+from mach import timescales
+from mach.models import Contact, ContactPerson, Kind, User
+from mach.services.referrals import twelve_months_before
+
+from .models import (
+    ConsultationException,
+    ParentConsultation,
+    PartnerRequest,
+    PatternFlag,
+    Screening,
+    ScreeningState,
+)
 
 
 def pattern_flags_for(user: User) -> QuerySet[PatternFlag]:
@@ -19,3 +31,87 @@ def consultation_exceptions_for(user: User) -> QuerySet[ConsultationException]:
     if user.team_id is None:
         return ConsultationException.objects.none()
     return ConsultationException.objects.filter(contact__team_id=user.team_id)
+
+
+def contacts_in_twelve_months(child_id: int, until: datetime) -> int:
+    """Contacts about the child received in the 12 months up to and including `until` (G3):
+    from the same local date a year earlier."""
+    since_day = twelve_months_before(timezone.localtime(until).date())
+    since = datetime.combine(since_day, datetime.min.time(), tzinfo=timescales.LONDON)
+    return (
+        Contact.objects.filter(
+            contact_people__person_id=child_id, received_at__gte=since, received_at__lte=until
+        )
+        .distinct()
+        .count()
+    )
+
+
+def current_screening(contact: Contact) -> Screening | None:
+    return (
+        Screening.objects.filter(contact=contact)
+        .select_related("screened_by", "overseen_by", "threshold_authorised_by")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
+def awaiting_oversight(user: User) -> QuerySet[Screening]:
+    """The oversight queue of a manager's team: soonest due first, with each contact's
+    children and the number of its pattern flags still to review."""
+    if user.team_id is None:
+        return Screening.objects.none()
+    return (
+        Screening.objects.filter(state=ScreeningState.SUBMITTED, contact__team_id=user.team_id)
+        .select_related("contact", "screened_by")
+        .prefetch_related(
+            Prefetch(
+                "contact__contact_people",
+                queryset=ContactPerson.objects.filter(role=Kind.CHILD)
+                .select_related("person")
+                .order_by("position", "id"),
+            )
+        )
+        .annotate(
+            open_flags=Count(
+                "contact__pattern_flags",
+                filter=Q(contact__pattern_flags__reviewed_at__isnull=True),
+            )
+        )
+        .order_by("oversight_due_at", "id")
+    )
+
+
+def consultations_of(contact: Contact) -> QuerySet[ParentConsultation]:
+    return ParentConsultation.objects.filter(contact=contact).select_related("recorded_by")
+
+
+def exceptions_of(contact: Contact) -> QuerySet[ConsultationException]:
+    return ConsultationException.objects.filter(contact=contact).select_related(
+        "requested_by", "decided_by"
+    )
+
+
+def partner_requests_of(contact: Contact) -> QuerySet[PartnerRequest]:
+    return (
+        PartnerRequest.objects.filter(contact=contact)
+        .select_related("organisation", "sent_by", "responded_by")
+        .order_by("sent_at", "id")
+    )
+
+
+def requests_to_organisation(user: User) -> QuerySet[PartnerRequest]:
+    """A partner agency user's inbox: requests to its organisation, open ones first."""
+    if user.team_id is None:
+        return PartnerRequest.objects.none()
+    return (
+        PartnerRequest.objects.filter(organisation_id=user.team_id)
+        .select_related("contact")
+        .order_by("-state", "due_at", "id")
+    )
+
+
+def open_pattern_flags(contact: Contact) -> QuerySet[PatternFlag]:
+    return PatternFlag.objects.filter(contact=contact, reviewed_at__isnull=True).select_related(
+        "child"
+    )

@@ -15,8 +15,8 @@ from mach.audit import record_event
 from mach.models import Contact, Kind, Role, State, Team, User
 from mach.permissions import MACH_WORKERS
 from mach.services import AlreadyDone, referrals_open, require_role
-from mach.services.referrals import twelve_months_before
 
+from . import selectors
 from .models import (
     ConsultationException,
     ExceptionGround,
@@ -42,10 +42,6 @@ class GuardrailRefused(AlreadyDone):
 
 def _locked_contact(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
-
-
-def current_screening(contact: Contact) -> Screening | None:
-    return Screening.objects.filter(contact=contact).order_by("-submitted_at", "-id").first()
 
 
 def screening_submit(
@@ -137,22 +133,10 @@ def screening_submit(
 
 def raise_pattern_flags(contact: Contact) -> list[PatternFlag]:
     """Flag each child of the contact with 3 or more contacts in the 12 months to it (G3)."""
-    received_on = timezone.localtime(contact.received_at).date()
-    since = datetime.combine(
-        twelve_months_before(received_on), datetime.min.time(), tzinfo=timescales.LONDON
-    )
     flags = []
     child_ids = contact.contact_people.filter(role=Kind.CHILD).values_list("person_id", flat=True)
     for child_id in child_ids:
-        count = (
-            Contact.objects.filter(
-                contact_people__person_id=child_id,
-                received_at__gte=since,
-                received_at__lte=contact.received_at,
-            )
-            .distinct()
-            .count()
-        )
+        count = selectors.contacts_in_twelve_months(child_id, contact.received_at)
         if count >= PATTERN_THRESHOLD:
             flag, _ = PatternFlag.objects.get_or_create(
                 child_id=child_id, contact=contact, defaults={"contacts_in_12_months": count}
@@ -184,7 +168,7 @@ def threshold_authorise(*, actor: User, contact: Contact, rationale: str) -> Scr
         raise ValidationError({"rationale": "Give the rationale for the authorisation."})
     with transaction.atomic():
         contact = _locked_contact(contact)
-        screening = current_screening(contact)
+        screening = selectors.current_screening(contact)
         if screening is None or screening.state != ScreeningState.SUBMITTED:
             raise AlreadyDone("There is no screening awaiting oversight.")
         if screening.screened_by_id == actor.pk:
@@ -229,7 +213,7 @@ def oversight_decide(
         contact = _locked_contact(contact)
         if contact.state != State.AWAITING_OVERSIGHT:
             raise AlreadyDone(f"The contact is {contact.get_state_display().lower()}.")
-        screening = current_screening(contact)
+        screening = selectors.current_screening(contact)
         assert screening is not None and screening.state == ScreeningState.SUBMITTED
         if screening.screened_by_id == actor.pk:
             raise PermissionDenied("Oversight by the person who screened the contact is refused.")

@@ -45,6 +45,15 @@ LEVEL_NAMES: dict[int, str] = {
 }
 
 
+# What each level's response is (spec 5.1), shown beside its name when screening.
+LEVEL_RESPONSES: dict[int, str] = {
+    1: "information and advice; universal services",
+    2: "single-agency early help",
+    3: "multi-agency early help led by a family worker",
+    4: "statutory: s17 assessment, s47 strategy discussion, immediate protection",
+}
+
+
 def is_consistent(level: int, outcome: str) -> bool:
     """True when the outcome is one the threshold level allows (else a manager authorises)."""
     return outcome in OUTCOMES_BY_LEVEL.get(level, frozenset())

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -377,10 +378,11 @@ class ContactDetailApi(APIView):
 
 
 def shown_contact(
-    request: Request, contact_id: int, action: str = AccessLog.Action.VIEW
+    request: Request | HttpRequest, contact_id: int, action: str = AccessLog.Action.VIEW
 ) -> Contact:
     """The contact with its people, if the user may see it (else 404), with the showing of its
-    children written to the access log. Every endpoint that shows a contact's details uses it."""
+    children written to the access log. Every endpoint and page that shows a contact's details
+    uses it."""
     user = request.user
     assert isinstance(user, User)
     contacts = selectors.with_people(selectors.contacts_visible_to(user))

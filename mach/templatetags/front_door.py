@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import template
@@ -40,6 +40,23 @@ def time_left(due: datetime | None) -> str:
     return describe_time_left(due, timezone.now())
 
 
+def describe_days_left(due: date, today: date) -> str:
+    """'due today', '3 days left', 'overdue by 2 days': calendar days to a date deadline (the
+    date itself was computed in working days when the clock started; it is due all that day)."""
+    if due == today:
+        return "due today"
+    if due > today:
+        return f"{_span(due - today)} left"
+    return f"overdue by {_span(today - due)}"
+
+
+@register.filter
+def days_left(due: date | None) -> str:
+    if due is None:
+        return ""
+    return describe_days_left(due, timezone.localdate())
+
+
 @register.filter
 def is_past(moment: datetime | None) -> bool:
     return moment is not None and moment < timezone.now()
@@ -50,6 +67,10 @@ STATE_TAGS = {
     "received": "govuk-tag--blue",
     "awaiting_oversight": "govuk-tag--yellow",
     "decided": "govuk-tag--grey",
+    # Assessments (spec 11).
+    "open": "govuk-tag--blue",
+    "awaiting_authorisation": "govuk-tag--yellow",
+    "completed": "govuk-tag--green",
 }
 
 

@@ -95,7 +95,7 @@ def _contact_page(
             "contact": contact,
             "children": people(Kind.CHILD),
             "adults": people(Kind.ADULT),
-            "events": events_for(contact),
+            "timeline": [{"event": event} for event in events_for(contact)],
             "panels": contact_panels(request, contact),
             "error_summary": summary,
             "proposal_error": dict([proposal_error]) if proposal_error else {},

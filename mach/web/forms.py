@@ -7,13 +7,16 @@ per form field, keyed by the field's HTML id, in the order the fields appear.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from rest_framework import serializers
+
+from ..services import AlreadyDone
 
 # DRF's generic wording, replaced by the GOV.UK style "Enter ..." / "Select ...".
 _MISSING = {
@@ -23,6 +26,7 @@ _MISSING = {
 }
 _NOT_A_CHOICE = "is not a valid choice."
 _NOTHING_CHOSEN = f'"" {_NOT_A_CHOICE}'
+_NOT_A_BOOLEAN = "Must be a valid boolean."
 DATE_PARTS = ("day", "month", "year")
 
 
@@ -138,7 +142,72 @@ def errors_by_field(
             message = target.describe_missing()
         elif message.endswith(_NOT_A_CHOICE):
             message = f"{target.describe_missing()} from the list"
+        elif message == _NOT_A_BOOLEAN:
+            message = target.describe_missing()
         elif target.kind == "date" and message[:1].islower():
             message = f"{target.label} {message}"
         target.error = message
     return [(item.anchor, item.error) for item in fields if item.error]
+
+
+def bind(questions: Iterable[Field], data: QueryDict | None) -> list[Field]:
+    """Copies of `questions` holding what was typed (nothing when `data` is None)."""
+    bound = []
+    for question in questions:
+        if data is None:
+            value: Any = question.value
+        elif question.kind == "date":
+            value = date_value(data, question.name)
+        elif question.kind == "checkbox":
+            value = data.get(question.name) == "yes"
+        elif question.kind == "checkboxes":
+            value = data.getlist(question.name)
+        else:
+            value = data.get(question.name, "")
+        bound.append(replace(question, value=value, error=""))
+    return bound
+
+
+def body_of(fields: Iterable[Field], data: QueryDict) -> tuple[dict[str, Any], dict[str, str]]:
+    """The API body the fields describe, and the errors of dates that are not real dates.
+    An unanswered choice is left out, so the serializer reports it as missing."""
+    body: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for item in fields:
+        if item.kind == "date":
+            value, error = read_date(data, item.name)
+            if error:
+                errors[item.name] = error
+            elif value:
+                body[item.name] = value
+        elif item.kind in {"radios", "select"} and item.value == "":
+            continue
+        else:
+            body[item.name] = item.value
+    return body, errors
+
+
+def run_form(
+    fields: list[Field],
+    data: QueryDict,
+    serializer_class: type[serializers.Serializer],
+    act: Callable[[dict[str, Any]], object],
+) -> list[tuple[str, str]]:
+    """Validate the answers with the API's serializer and hand them to `act` (a service call).
+
+    Returns the error summary: empty when `act` succeeded. A service's ValidationError names
+    its fields; a refusal in the record's current state (AlreadyDone) is shown on the first
+    field, since the user must change something before trying again. PermissionDenied passes
+    through (a 403 page).
+    """
+    body, errors = body_of(fields, data)
+    serializer = serializer_class(data=body)
+    if serializer.is_valid() and not errors:
+        try:
+            act(dict(serializer.validated_data))
+        except ValidationError as error:
+            return errors_by_field(fields, validation_messages(error), fallback=fields[0].name)
+        except AlreadyDone as error:
+            return errors_by_field(fields, {fields[0].name: [str(error)]})
+        return []
+    return errors_by_field(fields, {**serializer.errors, **errors}, fallback=fields[0].name)

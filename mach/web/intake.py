@@ -13,7 +13,7 @@ from django.http import QueryDict
 from ..api.contacts import ContactInputSerializer
 from ..models import Channel, Gender, ParentalAwareness, Source
 from ..timescales import LONDON
-from .forms import Field, date_value, errors_by_field, read_date
+from .forms import Field, bind, date_value, errors_by_field, read_date
 
 MAX_ROWS = 20
 CONCERN_FIELDS = (
@@ -206,14 +206,7 @@ class ContactForm:
         return self.data.get(name, "")
 
     def _top_fields(self) -> dict[str, Field]:
-        return {question.name: self._bound(question) for question in QUESTIONS}
-
-    def _bound(self, question: Field) -> Field:
-        if question.kind == "date":
-            return replace(question, value=date_value(self.data, question.name))
-        if question.kind == "checkbox":
-            return replace(question, value=self._value(question.name) == "yes")
-        return replace(question, value=self._value(question.name))
+        return {item.name: item for item in bind(QUESTIONS, self.data)}
 
     def _build_rows(self) -> None:
         for kind, rows in (("children", self.children), ("adults", self.adults)):

@@ -8,18 +8,22 @@ the response is never cached (it shows children's data). Workflow apps add navig
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from rest_framework import serializers
 
 from ..models import Contact, User
+from .forms import Field, bind, run_form
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -111,3 +115,40 @@ def contact_panels(request: HttpRequest, contact: Contact) -> list[dict[str, Any
         if context is not None:
             panels.append({"template": panel.template, **context})
     return panels
+
+
+@dataclass
+class FormPage:
+    """A page with one small form: what it asks, how its answers are checked (the API's
+    serializer), and where the user goes next. `intro` is a template shown above the form."""
+
+    title: str
+    caption: str
+    questions: Sequence[Field]
+    serializer: type[serializers.Serializer]
+    submit: str
+    done: str
+    back_url: str
+    intro: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def form_page(
+    request: HttpRequest, form: FormPage, act: Callable[[dict[str, Any]], object]
+) -> HttpResponse:
+    """Show the form; on POST run `act` with the validated answers, then go back with
+    `form.done` as a success message, or show the form again with the errors (400)."""
+    posted = request.POST if request.method == "POST" else None
+    fields = bind(form.questions, posted)
+    summary: list[tuple[str, str]] = []
+    if posted is not None:
+        summary = run_form(fields, posted, form.serializer, act)
+        if not summary:
+            messages.success(request, form.done)
+            return HttpResponseRedirect(form.back_url)
+    return render(
+        request,
+        "mach/form_page.html",
+        {"form": form, "fields": fields, "error_summary": summary, **form.context},
+        status=400 if summary else 200,
+    )

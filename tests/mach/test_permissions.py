@@ -97,6 +97,8 @@ WORKFLOW: list[tuple[str, str, set[str]]] = [
         "/api/v1/partner-requests/1/response/",
         {"social_worker", "manager", "partner_agency"},
     ),
+    ("get", "/api/v1/contacts/{contact}/referrer-feedback/", READERS),
+    ("post", "/api/v1/contacts/{contact}/referrer-feedback/given/", {"social_worker", "manager"}),
     ("get", "/api/v1/pattern-flags/", {"manager"}),
     ("post", "/api/v1/pattern-flags/1/review/", {"manager"}),
     ("get", "/api/v1/assessments/", READERS),

@@ -1,28 +1,14 @@
-"""Fixtures for the web UI's tests: signed-in clients and the new-contact form's fields."""
+"""Helpers for the web UI's tests: the new-contact form's fields and reading a page."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from html import unescape
 from typing import Any
 
-import pytest
-from django.test import Client
+from tests.conftest import SignedIn
 
-from mach.models import User
-
-SignedIn = Callable[[User], Client]
-
-
-@pytest.fixture
-def signed_in(db: None) -> SignedIn:
-    def client_for(user: User) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return client_for
+__all__ = ["SignedIn", "contact_form", "page_text", "summary_links"]
 
 
 def contact_form(**overrides: str) -> dict[str, str]:

@@ -1,0 +1,143 @@
+"""The managers' oversight queue and decision pages (G3, G4, G5)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from mach.models import AccessLog, Contact, Referral, Role, User
+from tests.conftest import contact_body
+from tests.web.conftest import SignedIn, page_text, summary_links
+from triage.models import PatternFlag, Screening
+
+pytestmark = pytest.mark.django_db
+Api = Callable[[User], APIClient]
+Screened = Callable[..., dict[str, Any]]
+
+
+def test_the_queue_lists_screenings_soonest_due_first_with_their_children(
+    manager: User, screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    first = screened_contact()
+    second = screened_contact()
+
+    html = page_text(signed_in(manager).get("/oversight/"))
+
+    assert re.findall(r">(CON-\d{7})</a>", html) == [first["reference"], second["reference"]]
+    assert "Amy Smith" in html
+    assert "2 screenings awaiting oversight" in html
+    # Both contacts are about the same child: shown once on the page, logged once.
+    logged = AccessLog.objects.filter(user=manager, via="/oversight/")
+    assert list(logged.values_list("child_id", flat=True)) == [first["children"][0]["id"]]
+
+
+def test_the_queue_shows_only_the_managers_team(
+    make_user: Callable[..., User], screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    screened_contact()
+    other_manager = make_user(Role.MANAGER, team="north")
+
+    html = page_text(signed_in(other_manager).get("/oversight/"))
+
+    assert "No screenings are waiting for oversight." in html
+
+
+def test_agreeing_on_the_page_decides_the_contact_and_makes_the_referral(
+    manager: User, screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    contact = screened_contact()
+
+    response = signed_in(manager).post(
+        f"/contacts/{contact['id']}/oversight/",
+        {"decision": "agree", "rationale": "The history needs a full assessment."},
+        follow=True,
+    )
+
+    html = page_text(response)
+    assert f"Oversight of {contact['reference']} recorded." in html
+    assert Contact.objects.get().state == "decided"
+    referral = Referral.objects.get()
+    assert f"Referral of Amy Smith dated {referral.referral_date:%-d %B %Y}" in html
+    assert "Feedback to the referrer" in html
+
+
+def test_a_change_without_an_outcome_is_refused_on_the_page(
+    manager: User, screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    contact = screened_contact()
+
+    response = signed_in(manager).post(
+        f"/contacts/{contact['id']}/oversight/", {"decision": "change", "rationale": "No."}
+    )
+
+    assert response.status_code == 400
+    assert summary_links(page_text(response)) == [
+        ("outcome", "Choose the outcome the decision changes to.")
+    ]
+    assert Contact.objects.get().state == "awaiting_oversight"
+
+
+def test_the_manager_who_screened_is_sent_back_from_oversight(
+    manager: User, new_contact: Callable[..., dict[str, Any]], api_as: Api, signed_in: SignedIn
+) -> None:
+    from tests.conftest import screening_body
+
+    contact = new_contact()
+    api_as(manager).post(
+        f"/api/v1/contacts/{contact['id']}/screening/", screening_body(), format="json"
+    )
+
+    response = signed_in(manager).get(f"/contacts/{contact['id']}/oversight/", follow=True)
+
+    assert "another manager must oversee it" in page_text(response)
+    assert response.redirect_chain == [(f"/contacts/{contact['id']}/", 302)]
+
+
+def test_a_decision_outside_the_threshold_waits_for_authorisation(
+    manager: User, second_manager: User, screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    contact = screened_contact(threshold_level=2, recommended_outcome="strategy_discussion")
+    path = f"/contacts/{contact['id']}/oversight/"
+    assert "authorise it with a rationale" in page_text(signed_in(manager).get(path))
+
+    refused = signed_in(manager).post(path, {"decision": "agree", "rationale": "Agreed."})
+    assert "outside the threshold table" in summary_links(page_text(refused))[0][1]
+
+    signed_in(second_manager).post(
+        f"/contacts/{contact['id']}/threshold-authorisation/",
+        {"rationale": "Serious injury: strategy discussion needed whatever the level."},
+    )
+    agreed = signed_in(manager).post(path, {"decision": "agree", "rationale": "Agreed."})
+
+    assert agreed.status_code == 302
+    assert Screening.objects.get().threshold_authorised_by == second_manager
+
+
+def test_a_pattern_is_reviewed_on_its_page_before_the_decision(
+    social_worker: User, manager: User, api_as: Api, signed_in: SignedIn
+) -> None:
+    from tests.conftest import screening_body
+
+    api = api_as(social_worker)
+    for received in ("2026-05-01T10:00:00+00:00", "2026-09-01T10:00:00+00:00", None):
+        body = contact_body(**({"received_at": received} if received else {}))
+        contact = api.post("/api/v1/contacts/", body, format="json").json()
+    api.post(f"/api/v1/contacts/{contact['id']}/screening/", screening_body(), format="json")
+    flag = PatternFlag.objects.get()
+    client = signed_in(manager)
+    assert f"/pattern-flags/{flag.pk}/review/" in page_text(
+        client.get(f"/contacts/{contact['id']}/oversight/")
+    )
+
+    client.post(f"/pattern-flags/{flag.pk}/review/", {"conclusion": "Escalating incidents."})
+    response = client.post(
+        f"/contacts/{contact['id']}/oversight/", {"decision": "agree", "rationale": "Agreed."}
+    )
+
+    flag.refresh_from_db()
+    assert (flag.reviewed_by, flag.conclusion) == (manager, "Escalating incidents.")
+    assert response.status_code == 302
