@@ -7,13 +7,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 
-from .. import chronology, selectors
+from .. import chronology, selectors, services
+from ..api.people import ReasonSerializer
 from ..audit import log_child_access
-from ..models import Person
+from ..models import Person, Role
 from ..permissions import CHILD_READERS
-from .pages import page, signed_in_user
+from .forms import Field
+from .pages import FormPage, form_page, page, signed_in_user
 
 
 def chronology_rows(household: Sequence[int]) -> list[dict[str, Any]]:
@@ -39,5 +42,39 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "age": child.age_on(timezone.localdate()),
             "related": child.related_people.select_related("person").order_by("kind", "id"),
             "entries": chronology_rows(selectors.household_of(child)),
+            "merges": selectors.person_merges().filter(kept=child, undone_at__isnull=True),
+            "may_undo": user.has_role(Role.MANAGER),
         },
+    )
+
+
+@page(Role.MANAGER)
+def person_merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
+    """A manager undoes a merge: the duplicate becomes a record of its own again."""
+    user = signed_in_user(request)
+    merge = get_object_or_404(selectors.person_merges(), pk=merge_id, undone_at__isnull=True)
+    form = FormPage(
+        title=f"Undo the merge of {merge.duplicate.full_name} into {merge.kept.full_name}",
+        caption="Records",
+        questions=(
+            Field(
+                "reason",
+                "Why these are different people",
+                kind="textarea",
+                noun="why these are different people",
+            ),
+        ),
+        serializer=ReasonSerializer,
+        submit="Undo the merge",
+        done="The merge was undone: the records are separate again.",
+        back_url=reverse("web:child", args=[merge.kept_id]),
+        intro="mach/merge_intro.html",
+        context={"merge": merge},
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.person_merge_undo(
+            actor=user, merge=merge, reason=data["reason"], via=request.path
+        ),
     )

@@ -121,7 +121,9 @@ def match_proposal_decide(request: HttpRequest, proposal_id: int) -> HttpRespons
             services.match_proposal_confirm(
                 actor=user, proposal=proposal, reason=reason, via=request.path
             )
-            messages.success(request, "The records were merged. A manager can undo the merge.")
+            messages.success(
+                request, "The records were merged. A manager can undo it from the child's page."
+            )
         else:
             services.match_proposal_reject(actor=user, proposal=proposal, reason=reason)
             messages.success(request, "Recorded: not the same person.")

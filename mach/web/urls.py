@@ -24,6 +24,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="match-proposal",
     ),
     path("children/<int:child_id>/", children.child_detail, name="child"),
+    path(
+        "person-merges/<int:merge_id>/undo/", children.person_merge_undo, name="person-merge-undo"
+    ),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/<int:alert_id>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
     path("assessments/", assessments.assessment_list, name="assessments"),

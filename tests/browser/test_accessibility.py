@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page
 
 from mach.deadlines import sweep
-from mach.models import Contact, Role, User
-from mach.services import PersonInput, contact_create
+from mach.models import Contact, MatchProposal, Role, User
+from mach.services import PersonInput, contact_create, match_proposal_confirm
 from tests.browser.conftest import accessibility_violations, sign_in
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def front_door(person_with_role: Callable[..., User]) -> dict[str, int]:
     )
     jo = PersonInput(first_name="Jo", last_name="Smith", relationship="mother")
     contacts: list[Contact] = []
-    for first_name in ("Amy", "Amie"):
+    for first_name in ("Amy", "Amie", "Aimee"):
         child = PersonInput(**{**amy.__dict__, "first_name": first_name})
         contacts.append(
             contact_create(
@@ -47,9 +47,16 @@ def front_door(person_with_role: Callable[..., User]) -> dict[str, int]:
             )
         )
     sweep(now=datetime.fromisoformat("2027-01-05T12:00:00+00:00"))
+    aimee = contacts[2].contact_people.get(role="child").person_id
+    merge = match_proposal_confirm(
+        actor=worker,
+        proposal=MatchProposal.objects.get(person_id=aimee, candidate__first_name="Amy"),
+        reason="Same school and GP.",
+    )
     return {
         "contact": contacts[1].pk,
         "child": contacts[0].contact_people.get(role="child").person_id,
+        "merge": merge.pk,
     }
 
 
@@ -62,6 +69,8 @@ PAGES: list[tuple[str, str, str]] = [
     ("new contact with errors", "sam.worker", "/contacts/new/?submit"),
     ("contact with a proposed match", "sam.worker", "/contacts/{contact}/"),
     ("child and chronology", "sam.worker", "/children/{child}/"),
+    ("child with a merge, as a manager", "mo.manager", "/children/{child}/"),
+    ("undo a merge", "mo.manager", "/person-merges/{merge}/undo/"),
     ("alerts", "mo.manager", "/alerts/"),
     ("partner's submissions", "cleveland.police", "/submissions/"),
     ("not allowed", "cleveland.police", "/worklist/"),
