@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from mach.models import Contact, Referral, User
+from mach.models import Assessment, Contact, Referral, User
+from triage.models import PartnerRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,11 @@ def test_seed_demo_makes_users_and_contacts_once_and_prints_tokens() -> None:
         "received",
     ]
     assert Referral.objects.count() == 1
+    assert Assessment.objects.count() == 1
+    assert (
+        PartnerRequest.objects.get().organisation
+        == User.objects.get(username="cleveland.police").team
+    )
     token = User.objects.get(username="cleveland.police").auth_token.key
     assert token in first.getvalue()
     assert token in second.getvalue()
