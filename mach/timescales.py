@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -21,6 +21,18 @@ import holidays
 LONDON = ZoneInfo("Europe/London")
 # More consecutive closed days than this means the calendar is misconfigured, not a long holiday.
 MAX_CLOSED_RUN = 60
+
+
+@lru_cache(maxsize=256)
+def bank_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
+    """The bank holidays (substitute days included) of one year, built once per process.
+
+    A year's holidays are fixed by law long before the year starts, so nothing invalidates this;
+    building them costs more than the rest of a deadline computation. The `holidays` package
+    never places a holiday of one year in another, so a day is looked up under its own year.
+    Raises what `holidays.country_holidays` raises for an unknown country or subdivision.
+    """
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 
 class WorkingCalendar:
@@ -46,7 +58,12 @@ class WorkingCalendar:
 
     @classmethod
     def current(cls) -> WorkingCalendar:
-        """The calendar in force: hours from settings and the recorded closure days (one query)."""
+        """The calendar in force: hours from settings and the recorded closure days (one query).
+
+        Closure days are read afresh every time, so a day an administrator records applies to
+        the very next deadline computed in any process. A cache would need a shared version
+        read on every call, which costs what reading the small table costs.
+        """
         from django.conf import settings
 
         from .models import ClosureDay
@@ -61,15 +78,11 @@ class WorkingCalendar:
             subdivision=settings.BANK_HOLIDAY_SUBDIVISION,
         )
 
-    @cached_property
-    def _bank_holidays(self) -> holidays.HolidayBase:
-        return holidays.country_holidays(self.country, subdiv=self.subdivision)
-
     def is_working_day(self, day: date) -> bool:
         return (
             day.weekday() in self.hours
             and day not in self.closures
-            and day not in self._bank_holidays
+            and day not in bank_holidays(self.country, self.subdivision, day.year)
         )
 
     def next_working_day(self, day: date) -> date:

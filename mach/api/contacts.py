@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import django_filters
@@ -167,14 +168,25 @@ class ContactSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # One nested serializer of each kind per ContactSerializer, and a list serializer shares one
+    # child across its page: their fields are built once per page, not once per contact, which
+    # took half the CPU time of a page of 50.
+    @cached_property
+    def _person_serializer(self) -> ContactPersonSerializer:
+        return ContactPersonSerializer()
+
+    @cached_property
+    def _referral_serializer(self) -> ReferralSerializer:
+        return ReferralSerializer()
+
     @extend_schema_field(ReferralSerializer(allow_null=True))
     def get_referral(self, contact: Contact) -> dict[str, Any] | None:
         """The contact's referral (api.md): the first child's; `is_rereferral` when any child's
         referral is a re-referral, with the latest previous referral date among them."""
-        referrals = list(contact.referrals.all())
+        referrals = _referrals_of(contact)
         if not referrals:
             return None
-        summary = dict(ReferralSerializer(referrals[0]).data)
+        summary = dict(self._referral_serializer.to_representation(referrals[0]))
         previous = [r.previous_referral.referral_date for r in referrals if r.previous_referral]
         summary["is_rereferral"] = bool(previous)
         summary["previous_referral_date"] = max(previous).isoformat() if previous else None
@@ -182,7 +194,10 @@ class ContactSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReferralSerializer(many=True))
     def get_referrals(self, contact: Contact) -> list[dict[str, Any]]:
-        return ReferralSerializer(contact.referrals.all(), many=True).data  # type: ignore[return-value]
+        return [
+            self._referral_serializer.to_representation(referral)
+            for referral in _referrals_of(contact)
+        ]
 
     def get_overdue(self, contact: Contact) -> bool:
         return contact.is_open and contact.decision_due_at < timezone.now()
@@ -196,8 +211,23 @@ class ContactSerializer(serializers.ModelSerializer):
         return self._people(contact, Kind.ADULT)
 
     def _people(self, contact: Contact, role: str) -> list[dict[str, Any]]:
-        links = [link for link in contact.contact_people.all() if link.role == role]
-        return ContactPersonSerializer(links, many=True).data  # type: ignore[return-value]
+        return [
+            self._person_serializer.to_representation(link)
+            for link in _people_of(contact)
+            if link.role == role
+        ]
+
+
+def _people_of(contact: Contact) -> list[ContactPerson]:
+    """The contact's people, from where `selectors.with_people` loaded them: a plain list for a
+    page of contacts, the related manager for one contact."""
+    links = getattr(contact, selectors.PEOPLE_LIST, None)
+    return list(contact.contact_people.all()) if links is None else links
+
+
+def _referrals_of(contact: Contact) -> list[Referral]:
+    referrals = getattr(contact, selectors.REFERRAL_LIST, None)
+    return list(contact.referrals.all()) if referrals is None else referrals
 
 
 class EventSerializer(serializers.Serializer):
@@ -318,15 +348,13 @@ class ContactListCreateApi(APIView):
         contacts = filterset.qs
         serializer_class = _serializer_for(user)
         if serializer_class is ContactSerializer:
-            contacts = selectors.with_people(contacts)
+            contacts = selectors.with_people(contacts, as_lists=True)
         paginator = ContactPagination()
         page: list[Contact] = paginator.paginate_queryset(contacts, request, view=self) or []
         if serializer_class is ContactSerializer:
             log_child_access(
                 user=user,
-                child_ids=[
-                    pid for contact in page for pid in _child_ids(contact.contact_people.all())
-                ],
+                child_ids=[pid for contact in page for pid in _child_ids(_people_of(contact))],
                 via=request.path,
             )
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
@@ -356,7 +384,7 @@ class ContactListCreateApi(APIView):
         contact = contact_create_from_input(
             actor=user, data=payload.validated_data, via=request.path
         )
-        contact = selectors.with_people(Contact.objects.filter(pk=contact.pk)).get()
+        # The contact comes back with its people loaded: shown as a fresh read would show it.
         return Response(ContactSerializer(contact).data, status=201)
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import timescales
+from .. import selectors, timescales
 from ..audit import log_child_access, record_event
 from ..models import (
     AccessLog,
@@ -52,8 +52,11 @@ def contact_create(
 ) -> Contact:
     """Record a contact, match its people and start its decision clock (1 working day).
 
-    Raises PermissionDenied for a role that may not submit contacts and ValidationError (with
-    field names) when a rule of spec section 4 is broken. Nothing is saved unless all of it is.
+    Returns the contact with its team, its people (each with its person) and its referrals
+    (none yet) attached as `selectors.with_people(..., as_lists=True)` attaches them, so showing
+    it costs no query. Raises PermissionDenied for a role that may not submit contacts
+    and ValidationError (with field names) when a rule of spec section 4 is broken. Nothing is
+    saved unless all of it is.
     """
     require_role(actor, CONTACT_SUBMITTERS)
     errors: dict[str, str] = {}
@@ -86,7 +89,7 @@ def contact_create(
             decision_due_at=due,
             team=intake_team_for(actor),
             submitted_by=actor,
-            submitting_team=actor.team if actor.role == Role.PARTNER_AGENCY else None,
+            submitting_team_id=actor.team_id if actor.role == Role.PARTNER_AGENCY else None,
         )
         contact.start_clock(due)
         contact.save()
@@ -108,7 +111,16 @@ def contact_create(
             transaction.on_commit(
                 lambda: enqueue_deadline_check("contact_decision", contact.pk), robust=True
             )
+    _show_as_loaded(contact, links)
     return contact
+
+
+def _show_as_loaded(contact: Contact, links: Sequence[ContactPerson]) -> None:
+    """Attach what intake just wrote as `selectors.with_people(..., as_lists=True)` would load
+    it: the people in position order, each link holding its person, and no referrals (a
+    contact gets them only at its decision). Reading them back would cost three queries."""
+    setattr(contact, selectors.PEOPLE_LIST, sorted(links, key=lambda link: link.position))
+    setattr(contact, selectors.REFERRAL_LIST, [])
 
 
 def _link_people(

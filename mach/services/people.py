@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from ..models import (
     MatchProposal,
@@ -96,28 +98,17 @@ def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
     matches (same date of birth and one name the same; or both names and the postcode) become
     `MatchProposal` rows for a worker; nothing is ever merged here. A match on a record merged
     into another links to the record it was merged into, never to the merged-away one.
+
+    Two intakes naming the same new NHS number at once both try to create it; the unique
+    constraint makes the later one wait for the earlier to commit and then link to its record.
+    Call inside a transaction: a new record is written, and on that race rolled back to a
+    savepoint.
     """
     first, last = normalise_name(data.first_name), normalise_name(data.last_name)
     postcode = normalise_postcode(data.address.get("postcode", ""))
-    if data.nhs_number:
-        existing = Person.objects.filter(nhs_number=data.nhs_number).first()
-        if existing is not None:
-            return PersonMatch(existing.kept_record(), True)
-    if data.date_of_birth and postcode:
-        # A duplicate and the record it was merged into are one person, however many rows match.
-        exact = {
-            person.kept_record()
-            for person in Person.objects.filter(
-                normalised_first_name=first,
-                normalised_last_name=last,
-                date_of_birth=data.date_of_birth,
-                normalised_postcode=postcode,
-                nhs_number__in=["", data.nhs_number],
-            )[:MAX_EXACT_MATCHES]
-        }
-        exact = {person for person in exact if person.nhs_number in ("", data.nhs_number)}
-        if len(exact) == 1:
-            return PersonMatch(exact.pop(), True)
+    existing = _exact_match(data, first=first, last=last, postcode=postcode)
+    if existing is not None:
+        return PersonMatch(existing, True)
     person = Person(
         kind=kind,
         first_name=data.first_name,
@@ -137,27 +128,75 @@ def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
         town=data.address.get("town", ""),
         postcode=data.address.get("postcode", ""),
     )
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:
-        # Another intake created the same NHS number a moment ago: that record is the match.
-        return PersonMatch(Person.objects.get(nhs_number=data.nhs_number).kept_record(), True)
+    if data.nhs_number:
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # Another intake created the same NHS number a moment ago: that record is the match.
+            return PersonMatch(Person.objects.get(nhs_number=data.nhs_number).kept_record(), True)
+    else:
+        # The NHS number is the only unique column an insert can clash on, so a record without
+        # one needs no savepoint (two round trips saved on most people).
+        person.save()
     _propose_matches(person, first=first, last=last, postcode=postcode)
     return PersonMatch(person, False)
 
 
-def _propose_matches(person: Person, *, first: str, last: str, postcode: str) -> None:
-    similar = Q(normalised_first_name=first) | Q(normalised_last_name=last)
-    weak = Q(pk__in=[])
-    if person.date_of_birth:
-        weak |= Q(date_of_birth=person.date_of_birth) & similar
-    if postcode:
-        weak |= Q(
-            normalised_first_name=first, normalised_last_name=last, normalised_postcode=postcode
+def _exact_match(data: PersonInput, *, first: str, last: str, postcode: str) -> Person | None:
+    """The record `data` certainly names, or None; one query for both kinds of exact match.
+
+    The NHS number is unique, so at most one row has it, and ordering by the number, highest
+    first, puts that row ahead of the name matches (which have none). Without an NHS match,
+    the name matches count only when they resolve to exactly one kept record with no other
+    NHS number.
+    """
+    exact: list[Q] = []
+    if data.nhs_number:
+        exact.append(Q(nhs_number=data.nhs_number))
+    if data.date_of_birth and postcode:
+        exact.append(
+            Q(
+                normalised_first_name=first,
+                normalised_last_name=last,
+                date_of_birth=data.date_of_birth,
+                normalised_postcode=postcode,
+                nhs_number="",
+            )
         )
+    if not exact:
+        return None
+    rows = list(
+        Person.objects.filter(reduce(operator.or_, exact)).order_by(
+            "-nhs_number", "last_name", "first_name", "id"
+        )[:MAX_EXACT_MATCHES]
+    )
+    if rows and data.nhs_number and rows[0].nhs_number == data.nhs_number:
+        return rows[0].kept_record()
+    # A duplicate and the record it was merged into are one person, however many rows match.
+    kept = {person.kept_record() for person in rows}
+    kept = {person for person in kept if person.nhs_number in ("", data.nhs_number)}
+    return kept.pop() if len(kept) == 1 else None
+
+
+def _propose_matches(person: Person, *, first: str, last: str, postcode: str) -> None:
+    weak: list[Q] = []
+    if person.date_of_birth:
+        similar = Q(normalised_first_name=first) | Q(normalised_last_name=last)
+        weak.append(Q(date_of_birth=person.date_of_birth) & similar)
+    if postcode:
+        weak.append(
+            Q(normalised_first_name=first, normalised_last_name=last, normalised_postcode=postcode)
+        )
+    if not weak:
+        return
+    # Oldest records first, but ordered by an expression the primary key index cannot supply:
+    # ordered by `id` itself, PostgreSQL may walk the whole table in id order hoping to meet
+    # five matches early, which takes 50 ms once thousands share a birth date and family name.
     candidates = (
-        Person.objects.filter(weak, merged_into__isnull=True).exclude(pk=person.pk).order_by("id")
+        Person.objects.filter(reduce(operator.or_, weak), merged_into__isnull=True)
+        .exclude(pk=person.pk)
+        .order_by(F("id") + 0)
     )
     proposals = [
         MatchProposal(person=person, candidate=candidate, reason=_match_reason(person, candidate))

@@ -1,0 +1,78 @@
+"""POST /api/v1/contacts/: the queries one intake costs, and a 201 body built without reading
+the contact back that is exactly what reading it back shows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
+
+from mach import selectors
+from mach.api.contacts import ContactSerializer
+from mach.models import Contact, User
+from tests.conftest import contact_body
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/contacts/"
+Api = Callable[[User], APIClient]
+# Named by name and relationship only, so that no query looks for the mother's record.
+MOTHER = {"first_name": "Jo", "last_name": "Smith", "relationship": "mother"}
+
+
+def _queries_of(client: APIClient, body: dict[str, Any]) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(URL, body, format="json")
+    assert response.status_code == 201, response.content
+    return [query["sql"] for query in queries]
+
+
+@pytest.fixture
+def partner_client(police: User, api_as: Api) -> APIClient:
+    """A partner's client after one intake, as in a running server: content types are cached."""
+    client = api_as(police)
+    warm_up = {"first_name": "Warm", "last_name": "Up"}
+    client.post(URL, contact_body(children=[warm_up], adults=[MOTHER]), format="json")
+    return client
+
+
+def test_contact_about_a_new_child_costs_fourteen_queries(partner_client: APIClient) -> None:
+    child = {"first_name": "Amy", "last_name": "Smith", "date_of_birth": "2015-03-02"}
+    child["address"] = {"postcode": "TS1 2AB"}
+
+    queries = _queries_of(partner_client, contact_body(children=[child], adults=[MOTHER]))
+
+    # token; transaction start; closure days; intake team; contact; the child's exact match,
+    # record and weak matches; the mother's record; links; relationships; event; access log;
+    # transaction end
+    assert len(queries) == 14, queries
+
+
+def test_contact_about_a_child_known_by_nhs_number_costs_twelve_queries(
+    partner_client: APIClient,
+) -> None:
+    _queries_of(partner_client, contact_body(adults=[MOTHER]))
+
+    queries = _queries_of(partner_client, contact_body(adults=[MOTHER]))
+
+    # the child is found by the one matching query: no record, no weak matches
+    assert len(queries) == 12, queries
+
+
+def test_created_body_is_what_reading_the_contact_back_shows(police: User, api_as: Api) -> None:
+    sibling = {"first_name": "Ben", "last_name": "Smith", "date_of_birth": "2018-07-09"}
+    father = {"first_name": "Sam", "last_name": "Smith", "relationship": "father"}
+    body = contact_body(
+        children=[*contact_body()["children"], sibling],
+        adults=[*contact_body()["adults"], father],
+    )
+
+    created = api_as(police).post(URL, body, format="json").json()
+
+    read = selectors.with_people(Contact.objects.filter(pk=created["id"])).get()
+    assert created == json.loads(JSONRenderer().render(ContactSerializer(read).data))
