@@ -591,9 +591,7 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
         and screening is not None
         and screening.state == ScreeningState.SUBMITTED
         and screening.screened_by_id != user.pk,
-        "can_ask_partners": is_worker
-        and contact.state != State.DECIDED
-        and services.may_ask_partners(contact),
+        "can_ask_partners": is_worker and not _why_partners_cannot_be_asked(contact),
         "can_record": is_worker and contact.state != State.DECIDED,
         "decidable_exceptions": {
             exception.pk

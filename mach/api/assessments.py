@@ -82,9 +82,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, assessment: Assessment) -> bool:
-        return assessment.state != AssessmentState.COMPLETED and (
-            timezone.localdate() > assessment.due_on
-        )
+        return assessment.is_overdue
 
 
 def assessments_visible_to(user: User) -> QuerySet[Assessment]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from .timeliness import Timed, alert_due_index
@@ -153,6 +154,11 @@ class Assessment(Timed):
     def __str__(self) -> str:
         return f"Assessment {self.pk} of {self.child_id}"
 
+    @property
+    def is_overdue(self) -> bool:
+        """Not completed and past its due date (local time): due all of that day."""
+        return self.state != AssessmentState.COMPLETED and timezone.localdate() > self.due_on
+
     def has_open_actions(self) -> bool:
         return self.actions.filter(completed_on__isnull=True).exists()
 
@@ -194,3 +200,7 @@ class AssessmentAction(Timed):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.completed_on is None and timezone.localdate() > self.due_on

@@ -22,7 +22,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
@@ -47,7 +46,7 @@ from ..models import (
     User,
 )
 from ..permissions import CHILD_READERS, MACH_WORKERS
-from .forms import Field, bind, run_form
+from .forms import Field, bind, read_filters, run_form
 from .pages import page, signed_in_user
 
 PAGE_SIZE = 25
@@ -150,17 +149,13 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "State",
         kind="select",
         choices=list(AssessmentState.choices),
-        value=request.GET.get("state", ""),
         noun="a state",
     )
+    chosen = read_filters([state], request.GET)
     assessments = assessments_visible_to(user).prefetch_related(None).select_related("child")
-    chosen: dict[str, str] = {}
-    if state.value in AssessmentState.values:
-        assessments = assessments.filter(state=state.value)
-        chosen["state"] = state.value
+    if chosen:
+        assessments = assessments.filter(state=chosen["state"])
     else:
-        if state.value:
-            state.error = f"{state.describe_missing()} from the list"
         assessments = assessments.exclude(state=AssessmentState.COMPLETED)
     listing = Paginator(assessments.order_by("due_on", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -176,7 +171,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "listing": listing,
             "filter_query": urlencode(chosen),
             "error_summary": [(state.anchor, state.error)] if state.error else [],
-            "today": timezone.localdate(),
         },
     )
 
@@ -364,8 +358,6 @@ def _assessment_page(
             "factors": [(code, AssessmentFactor(code).label) for code in assessment.factors],
             "actions": actions,
             "timeline": _timeline(assessment, actions),
-            "today": timezone.localdate(),
-            "overdue": _is_overdue(assessment),
             "may_complete": user.has_role(*MACH_WORKERS),
             "awaiting_another_manager": (
                 assessment.state == AssessmentState.AWAITING_AUTHORISATION
@@ -398,7 +390,7 @@ def _questions(form: str, assessment: Assessment) -> list[Field]:
     if form == "record":
         return _answered(RECORD_QUESTIONS, assessment)
     if form == "submit":
-        late = (EXCEEDED_QUESTION,) if _is_overdue(assessment) else ()
+        late = (EXCEEDED_QUESTION,) if assessment.is_overdue else ()
         return _answered((*SUBMIT_QUESTIONS, *late), assessment)
     return list(ACTION_QUESTIONS if form == "action" else AUTHORISE_QUESTIONS)
 
@@ -417,12 +409,6 @@ def _form_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else value
-
-
-def _is_overdue(assessment: Assessment) -> bool:
-    return (
-        assessment.state != AssessmentState.COMPLETED and timezone.localdate() > assessment.due_on
-    )
 
 
 def _timeline(assessment: Assessment, actions: list[AssessmentAction]) -> list[dict[str, Any]]:

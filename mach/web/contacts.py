@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..api.contacts import contact_create_from_input
-from ..audit import events_for, log_child_access
+from ..api.contacts import contact_create_from_input, shown_contact
+from ..audit import events_for
 from ..models import Kind, MatchProposal, Role
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, MACH_WORKERS
 from .forms import flatten, validation_messages
@@ -61,16 +61,8 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
 def _contact_page(
     request: HttpRequest, contact_id: int, *, proposal_error: tuple[int, str] | None = None
 ) -> HttpResponse:
-    user = signed_in_user(request)
-    contact = get_object_or_404(
-        selectors.with_people(selectors.contacts_visible_to(user)), pk=contact_id
-    )
+    contact = shown_contact(request, contact_id)
     links = list(contact.contact_people.all())
-    log_child_access(
-        user=user,
-        child_ids=[link.person_id for link in links if link.role == Kind.CHILD],
-        via=request.path,
-    )
     proposals = MatchProposal.objects.filter(
         person_id__in=[link.person_id for link in links], status=MatchProposal.Status.PROPOSED
     ).select_related("candidate")

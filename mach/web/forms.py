@@ -150,6 +150,20 @@ def errors_by_field(
     return [(item.anchor, item.error) for item in fields if item.error]
 
 
+def read_filters(filters: Iterable[Field], query: QueryDict) -> dict[str, str]:
+    """Bind a list page's filters to its query string and return the values to apply, by name.
+    A value not among a filter's choices is marked on that filter (for the error summary) and
+    not applied."""
+    chosen: dict[str, str] = {}
+    for item in filters:
+        item.value = query.get(item.name, "")
+        if item.value and item.value not in {choice for choice, _ in item.choices}:
+            item.error = f"{item.describe_missing()} from the list"
+        elif item.value:
+            chosen[item.name] = item.value
+    return chosen
+
+
 def bind(questions: Iterable[Field], data: QueryDict | None) -> list[Field]:
     """Copies of `questions` holding what was typed (nothing when `data` is None)."""
     bound = []

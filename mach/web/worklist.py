@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from .. import selectors
 from ..audit import log_child_access
 from ..models import OPEN_STATES, Contact, Rag, State, Team
 from ..permissions import CHILD_READERS
-from .forms import Field
+from .forms import Field, read_filters
 from .pages import page, signed_in_user
 
 PAGE_SIZE = 25
@@ -28,18 +30,18 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "State",
             kind="select",
             choices=[(state.value, state.label) for state in State if state in OPEN_STATES],
+            noun="a state",
         ),
-        Field("rag", "RAG rating", kind="select", choices=list(Rag.choices)),
-        Field("team", "Team", kind="select", choices=[(team.slug, team.name) for team in teams]),
+        Field("rag", "RAG rating", kind="select", choices=list(Rag.choices), noun="a rag rating"),
+        Field(
+            "team",
+            "Team",
+            kind="select",
+            choices=[(team.slug, team.name) for team in teams],
+            noun="a team",
+        ),
     ]
-    chosen: dict[str, str] = {}
-    for item in filters:
-        value = request.GET.get(item.name, "")
-        item.value = value
-        if value and value not in {choice for choice, _ in item.choices}:
-            item.error = f"Select a {item.label.lower()} from the list"
-        elif value:
-            chosen[item.name] = value
+    chosen = read_filters(filters, request.GET)
     contacts = selectors.worklist(user, **chosen)
     listing = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     log_child_access(
@@ -47,14 +49,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
         child_ids=[link.person_id for contact in listing for link in contact.contact_people.all()],
         via=request.path,
     )
-    query = "&".join(f"{name}={value}" for name, value in chosen.items())
     return render(
         request,
         "mach/worklist.html",
         {
             "filters": filters,
             "listing": listing,
-            "filter_query": query,
+            "filter_query": urlencode(chosen),
             "error_summary": [(item.anchor, item.error) for item in filters if item.error],
         },
     )

@@ -8,7 +8,33 @@ from typing import Any
 
 from tests.conftest import SignedIn
 
-__all__ = ["SignedIn", "contact_form", "page_text", "summary_links"]
+__all__ = [
+    "SignedIn",
+    "assert_page_access",
+    "assert_sent_to_sign_in",
+    "contact_form",
+    "page_text",
+    "summary_links",
+]
+
+# What a page answers a role it admits: the page, a redirect onward, or the form with errors.
+ADMITTED = frozenset({200, 302, 400})
+
+
+def assert_page_access(
+    response: Any, *, allowed: bool, admitted: frozenset[int] = ADMITTED
+) -> None:
+    """A role the page admits gets one of `admitted`; any other role 403, or 404 where the
+    record is out of its sight."""
+    if allowed:
+        assert response.status_code in admitted, response.content[:500]
+    else:
+        assert response.status_code in {403, 404}
+
+
+def assert_sent_to_sign_in(response: Any) -> None:
+    assert response.status_code == 302
+    assert response["Location"].startswith("/sign-in/?next=")
 
 
 def contact_form(**overrides: str) -> dict[str, str]:

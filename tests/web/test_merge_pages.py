@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from mach.models import MatchProposal, Person, PersonMerge, User
 from tests.conftest import SignedIn, contact_body
-from tests.web.conftest import page_text, summary_links
+from tests.web.conftest import assert_sent_to_sign_in, page_text, summary_links
 
 pytestmark = pytest.mark.django_db
 
@@ -84,4 +84,4 @@ def test_only_managers_may_undo_a_merge(
 def test_an_anonymous_visitor_is_sent_to_sign_in_from_the_undo_page(merge: Any) -> None:
     response = Client().get(f"/person-merges/{merge.pk}/undo/")
 
-    assert response["Location"].startswith("/sign-in/?next=")
+    assert_sent_to_sign_in(response)
