@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "mach",
     "triage",
     "strategy_meetings",
@@ -68,6 +70,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mach.web.security.ContentSecurityPolicyMiddleware",
+    "mach.api.input.ApiRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "mach.urls"
@@ -100,6 +110,38 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# API request rates (DRF's "N/second|minute|hour|day"), counted in Redis under their own key
+# prefix. Short socket timeouts: when Redis is down the API lets requests through unthrottled
+# (mach/api/throttling.py) and asks Redis again only after THROTTLE_RETRY_AFTER_FAILURE seconds.
+API_THROTTLE_RATES = {
+    "address": os.environ.get("THROTTLE_RATE_ADDRESS", "1200/minute"),
+    "user": os.environ.get("THROTTLE_RATE_USER", "600/minute"),
+    "partner_agency": os.environ.get("THROTTLE_RATE_PARTNER", "120/minute"),
+}
+THROTTLE_RETRY_AFTER_FAILURE = float(os.environ.get("THROTTLE_RETRY_AFTER_FAILURE", "10"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("THROTTLE_REDIS_URL", REDIS_URL),
+        "KEY_PREFIX": "throttle",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    },
+}
+
+# Sign-in and /admin/ lock a username out after AXES_FAILURE_LIMIT failures in a row, for
+# AXES_COOLOFF_MINUTES; attempts and lock-outs are listed in the admin (django-axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [
+    "username",
+    *(["ip_address"] if _env_bool("AXES_LOCK_OUT_ADDRESSES", False) else []),
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "mach.web.accounts.locked_out"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,7 +204,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["mach.permissions.DenyAll"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["mach.api.input.JSONParser"],
+    # Per source address: mach.api.input.ApiRequestMiddleware, before authentication.
+    "DEFAULT_THROTTLE_CLASSES": ["mach.api.throttling.TokenRateThrottle"],
+    "NUM_PROXIES": int(os.environ.get("PROXY_COUNT", "0")) or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "mach.api.errors.exception_handler",

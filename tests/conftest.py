@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mach.models import Role, Team, User
 from mach.services import user_create
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts(settings: Any) -> None:
+    """Each test counts API requests from zero under its own key prefix, so the whole suite,
+    all from 127.0.0.1, never reaches a rate, and a test of the limits starts clean."""
+    throttle = {**settings.CACHES["throttle"], "KEY_PREFIX": f"throttle-test-{uuid4().hex}"}
+    settings.CACHES = {**settings.CACHES, "throttle": throttle}
 
 
 @pytest.fixture
@@ -82,9 +93,10 @@ def signed_in(db: None) -> SignedIn:
 
 
 def contact_body(**overrides: Any) -> dict[str, Any]:
-    """The example body of api.md, valid as it stands; keyword arguments replace its keys."""
+    """The example body of api.md, received a minute ago (its example date is ahead of today
+    and contacts from the future are refused); keyword arguments replace its keys."""
     body: dict[str, Any] = {
-        "received_at": "2026-12-24T16:05:00+00:00",
+        "received_at": (timezone.now() - timedelta(minutes=1)).isoformat(),
         "channel": "phone",
         "source": "6",
         "referrer": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -45,7 +45,9 @@ from .serializers import (
 )
 
 MAX_CONCERNS_LENGTH = 20_000
-MAX_RECEIVED_AHEAD = timedelta(days=365)
+# Clocks of partner systems drift; a contact from further ahead has a wrong date.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+EARLIEST_RECEIVED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class ReferrerSerializer(serializers.Serializer):
@@ -75,10 +77,10 @@ class ContactInputSerializer(serializers.Serializer):
     immediate_safety_concern = serializers.BooleanField(required=False, default=False)
 
     def validate_received_at(self, value: datetime) -> datetime:
-        # Clients may record a contact ahead of the clock they keep (api.md's own example is
-        # dated later than today), but a year ahead is a typing error, not a contact.
-        if value > timezone.now() + MAX_RECEIVED_AHEAD:
-            raise serializers.ValidationError("A contact cannot be received a year from now.")
+        if value > timezone.now() + MAX_CLOCK_SKEW:
+            raise serializers.ValidationError("A contact cannot be received in the future.")
+        if value < EARLIEST_RECEIVED_AT:
+            raise serializers.ValidationError("A contact cannot be received before 2000.")
         return value
 
 

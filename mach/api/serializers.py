@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,10 @@ from ..models import Gender, Person, nhs_number_is_valid
 from ..services import PersonInput
 
 MAX_PEOPLE = 30
+# A pregnancy is known for at most about ten months before the birth.
+MAX_MONTHS_BEFORE_BIRTH = 10
+# Household members younger than this are children of the contact, not adults.
+MIN_ADULT_AGE = 10
 
 
 class AddressSerializer(serializers.Serializer):
@@ -56,6 +61,18 @@ class PersonInputSerializer(serializers.Serializer):
 class ChildInputSerializer(PersonInputSerializer):
     expected_date_of_birth = serializers.DateField(required=False, allow_null=True)
 
+    def validate_expected_date_of_birth(self, value: date | None) -> date | None:
+        today = timezone.localdate()
+        if value is not None and value < today:
+            raise serializers.ValidationError(
+                "An expected date of birth cannot be in the past: give the date of birth."
+            )
+        if value is not None and value > _months_after(today, MAX_MONTHS_BEFORE_BIRTH):
+            raise serializers.ValidationError(
+                f"An expected date of birth is at most {MAX_MONTHS_BEFORE_BIRTH} months ahead."
+            )
+        return value
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         born, expected = attrs.get("date_of_birth"), attrs.get("expected_date_of_birth")
         if born and expected:
@@ -72,9 +89,24 @@ class ChildInputSerializer(PersonInputSerializer):
 class AdultInputSerializer(PersonInputSerializer):
     relationship = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
+    def validate_date_of_birth(self, value: date | None) -> date | None:
+        value = super().validate_date_of_birth(value)
+        if value is not None and _age_on(value, timezone.localdate()) < MIN_ADULT_AGE:
+            raise serializers.ValidationError(
+                f"An adult in a contact is at least {MIN_ADULT_AGE}: record a child as a child."
+            )
+        return value
+
 
 def _age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _months_after(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day."""
+    years, month_index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class PersonSummarySerializer(serializers.ModelSerializer):

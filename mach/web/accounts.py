@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from axes.helpers import get_client_username
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from ..models import Role, User
 from ..permissions import CHILD_READERS
 from .forms import Field
 
+logger = logging.getLogger(__name__)
 ENDED = {
     "idle": "You were signed out because you did nothing for a while. Sign in again to continue.",
     "absolute": "Your session reached its time limit. Sign in again to continue.",
@@ -58,6 +62,23 @@ class SignOutView(auth_views.LogoutView):
         super().post(request, *args, **kwargs)
         messages.success(request, "You have signed out.")
         return HttpResponseRedirect(reverse("web:sign-in"))
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any]
+) -> HttpResponse:
+    """The page django-axes shows instead of signing in, once a username is locked out."""
+    logger.warning(
+        "Sign-in locked out for username %r from %s",
+        get_client_username(request, credentials),
+        request.META.get("REMOTE_ADDR"),
+    )
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "username": get_client_username(request, credentials) or "this username",
+    }
+    return render(request, "mach/locked_out.html", context, status=429)
 
 
 def home(request: HttpRequest) -> HttpResponse:

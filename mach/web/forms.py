@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from rest_framework import serializers
 
+from ..api.input import control_character_errors
 from ..services import AlreadyDone
 
 # DRF's generic wording, replaced by the GOV.UK style "Enter ..." / "Select ...".
@@ -215,6 +216,7 @@ def run_form(
     through (a 403 page).
     """
     body, errors = body_of(fields, data)
+    errors.update(control_character_errors(body))
     serializer = serializer_class(data=body)
     if serializer.is_valid() and not errors:
         try:

@@ -11,6 +11,7 @@ from typing import Any
 from django.http import QueryDict
 
 from ..api.contacts import ContactInputSerializer
+from ..api.input import control_character_errors
 from ..models import Channel, Gender, ParentalAwareness, Source
 from ..timescales import LONDON
 from .forms import Field, bind, date_value, errors_by_field, read_date
@@ -249,10 +250,11 @@ class ContactForm:
     def validated(self) -> dict[str, Any] | None:
         """The API body's validated data, or None with every error attached to its field."""
         body, errors = self._body()
+        refused = self._renumber(control_character_errors(body))
         serializer = ContactInputSerializer(data=body)
-        if serializer.is_valid() and not errors:
+        if serializer.is_valid() and not errors and not refused:
             return dict(serializer.validated_data)
-        self.show_errors({**self._renumber(serializer.errors), **errors})
+        self.show_errors({**self._renumber(serializer.errors), **errors, **refused})
         return None
 
     def show_errors(self, detail: Any) -> None:

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from playwright.sync_api import Page
+from django.conf import settings
+from playwright.sync_api import Page, expect
 
 from mach.deadlines import sweep
 from mach.models import Contact, MatchProposal, Role, User
@@ -92,6 +93,20 @@ def test_the_page_has_no_accessibility_violations(
         page.get_by_role("button", name="Record contact", exact=True).last.click()
     page.wait_for_load_state("networkidle")
 
+    assert accessibility_violations(page) == []
+
+
+def test_the_lock_out_page_has_no_accessibility_violations(
+    page: Page, person_with_role: Callable[..., User]
+) -> None:
+    person_with_role("sam.worker", Role.SOCIAL_WORKER)
+    page.goto("/sign-in/")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.get_by_label("Username").fill("sam.worker")
+        page.get_by_label("Password").fill("not the password")
+        page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_role("heading", name="Your account is locked")).to_be_visible()
     assert accessibility_violations(page) == []
 
 

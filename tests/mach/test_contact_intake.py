@@ -27,16 +27,17 @@ URL = "/api/v1/contacts/"
 def test_contact_is_received_with_its_decision_deadline(
     police: User, api_as: Callable[[User], APIClient]
 ) -> None:
-    response = api_as(police).post(URL, contact_body(), format="json")
+    body = contact_body(received_at="2025-12-24T16:05:00+00:00")
+    response = api_as(police).post(URL, body, format="json")
 
     assert response.status_code == 201, response.data
     body = response.json()
     assert body["state"] == "received"
     assert body["reference"] == f"CON-{body['id']:07d}"
-    assert datetime.fromisoformat(body["received_at"]) == datetime(2026, 12, 24, 16, 5, tzinfo=UTC)
-    # Thursday 24 Dec 16:05 + 1 working day, over Christmas and the Boxing Day substitute.
+    assert datetime.fromisoformat(body["received_at"]) == datetime(2025, 12, 24, 16, 5, tzinfo=UTC)
+    # Wednesday 24 Dec 16:05 + 1 working day, over Christmas, Boxing Day and the weekend.
     assert datetime.fromisoformat(body["decision_due_at"]) == datetime(
-        2026, 12, 29, 16, 5, tzinfo=UTC
+        2025, 12, 29, 16, 5, tzinfo=UTC
     )
     assert [child["matched_existing"] for child in body["children"]] == [False]
     assert body["children"][0]["id"] == Person.objects.get(nhs_number="9434765919").pk

@@ -27,7 +27,7 @@ def _oversee(api_as: Api, user: User, contact_id: int, **body: Any) -> Any:
 def test_agreeing_decides_the_contact_and_makes_a_referral(
     screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
 ) -> None:
-    contact = screened_contact()
+    contact = screened_contact({"received_at": "2026-11-24T16:05:00+00:00"})
 
     response = _oversee(api_as, manager, contact["id"], decision="agree", outcome="assessment")
 
@@ -35,7 +35,7 @@ def test_agreeing_decides_the_contact_and_makes_a_referral(
     body = response.json()
     assert (body["state"], body["outcome"]) == ("decided", "assessment")
     referral = body["referral"]
-    assert referral["referral_date"] == "2026-12-24"
+    assert referral["referral_date"] == "2026-11-24"
     assert referral["is_rereferral"] is False
     assert referral["previous_referral_date"] is None
     assert Referral.objects.get(pk=referral["id"]).child_id == contact["children"][0]["id"]

@@ -44,7 +44,7 @@ def contact_form(**overrides: str) -> dict[str, str]:
         "adults-count": "1",
         "received_at-day": "24",
         "received_at-month": "12",
-        "received_at-year": "2026",
+        "received_at-year": "2025",
         "received_time": "16:05",
         "channel": "phone",
         "source": "2A",

@@ -29,8 +29,8 @@ def test_the_form_records_a_contact_with_two_children_and_opens_it(
     contact = Contact.objects.get()
     assert response.redirect_chain == [(f"/contacts/{contact.pk}/", 302)]
     assert f"Contact {contact.reference} recorded." in page_text(response)
-    assert contact.received_at == datetime(2026, 12, 24, 16, 5, tzinfo=UTC)
-    assert contact.decision_due_at == datetime(2026, 12, 29, 16, 5, tzinfo=UTC)
+    assert contact.received_at == datetime(2025, 12, 24, 16, 5, tzinfo=UTC)
+    assert contact.decision_due_at == datetime(2025, 12, 29, 16, 5, tzinfo=UTC)
     names = [(link.person.first_name, link.role) for link in contact.contact_people.all()]
     assert names == [("Amy", "child"), ("Ben", "child"), ("Jo", "adult")]
     assert contact.contact_people.get(person__first_name="Amy").person.nhs_number == "9434765919"

@@ -1,0 +1,103 @@
+"""Request rates per token and per source address, counted in Redis, failing open.
+
+Counting lives in the `throttle` cache (Redis, short socket timeouts). When Redis cannot be
+reached the API keeps accepting contacts unthrottled, because a child's contact lost to a
+rate limiter is worse than a burst let through: the error is logged and Redis is not asked
+again for `THROTTLE_RETRY_AFTER_FAILURE` seconds, so an outage costs one short timeout, not one
+per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from redis.exceptions import RedisError
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+
+from ..models import Role
+
+if TYPE_CHECKING:
+    # DRF imports the throttles while defining APIView.
+    from rest_framework.views import APIView
+
+logger = logging.getLogger(__name__)
+CACHE_ALIAS = "throttle"
+_redis_down_until = 0.0
+
+
+class _FailOpenThrottle(SimpleRateThrottle):
+    """Rates come from `settings.API_THROTTLE_RATES` (read per request, so a deployment's
+    environment and the tests' settings apply), counts from the `throttle` cache."""
+
+    def __init__(self) -> None:
+        # DRF reads the rate here from its own class-level copy of the settings; the rate is
+        # chosen per request in `allow_request` instead.
+        pass
+
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]
+        return caches[CACHE_ALIAS]
+
+    def get_rate(self) -> str | None:
+        rate: str | None = settings.API_THROTTLE_RATES.get(str(self.scope))
+        return rate
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        global _redis_down_until
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        if time.monotonic() < _redis_down_until:
+            return True
+        try:
+            return super().allow_request(request, view)
+        except RedisError:
+            logger.exception("Throttle counts unavailable: letting API requests through")
+            _redis_down_until = time.monotonic() + settings.THROTTLE_RETRY_AFTER_FAILURE
+            return True
+
+
+class AddressRateThrottle(_FailOpenThrottle):
+    """Every API request, signed in or not, counted per source address. DRF checks its
+    throttles after authentication and permissions, so a flood of anonymous or refused
+    requests would never count: this one runs in `ApiRequestMiddleware` instead."""
+
+    scope = "address"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def address_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The 429 for a source address over its rate, as DRF would answer it; None otherwise."""
+    throttle = AddressRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = throttle.wait()
+    refusal = exceptions.Throttled(wait)
+    headers = {"Retry-After": str(math.ceil(wait))} if wait is not None else None
+    return JsonResponse({"detail": refusal.detail}, status=refusal.status_code, headers=headers)
+
+
+class TokenRateThrottle(_FailOpenThrottle):
+    """A signed-in user's requests (token or session), counted per user; partner agencies'
+    systems have their own rate."""
+
+    scope = "user"
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        user: Any = request.user
+        if not (user and user.is_authenticated):
+            return True
+        self.scope = "partner_agency" if user.role == Role.PARTNER_AGENCY else "user"
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
