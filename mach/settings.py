@@ -130,18 +130,26 @@ CACHES = {
     },
 }
 
-# Sign-in and /admin/ lock a username out after AXES_FAILURE_LIMIT failures in a row, for
-# AXES_COOLOFF_MINUTES; attempts and lock-outs are listed in the admin (django-axes).
+# Sign-in and /admin/ lock a username, and a source address, out after AXES_FAILURE_LIMIT
+# failures for AXES_COOLOFF_MINUTES (django-axes); attempts and lock-outs are listed in the
+# admin. Behind NAT a whole office is one address: AXES_LOCK_OUT_ADDRESSES=0 locks usernames
+# only (and `check --deploy` then warns).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [
     "username",
-    *(["ip_address"] if _env_bool("AXES_LOCK_OUT_ADDRESSES", False) else []),
+    *(["ip_address"] if _env_bool("AXES_LOCK_OUT_ADDRESSES", True) else []),
 ]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "mach.web.accounts.locked_out"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# The client's address is REMOTE_ADDR unless PROXY_COUNT proxies in front of the service add
+# X-Forwarded-For; a client could write that header itself otherwise.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,7 +215,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["mach.api.input.JSONParser"],
     # Per source address: mach.api.input.ApiRequestMiddleware, before authentication.
     "DEFAULT_THROTTLE_CLASSES": ["mach.api.throttling.TokenRateThrottle"],
-    "NUM_PROXIES": int(os.environ.get("PROXY_COUNT", "0")) or None,
+    "NUM_PROXIES": PROXY_COUNT or None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "mach.api.errors.exception_handler",

@@ -95,3 +95,17 @@ def test_a_locked_out_username_keeps_its_api_token(sam: str) -> None:
     response = Client().get("/api/v1/contacts/", HTTP_AUTHORIZATION=f"Token {token}")
 
     assert response.status_code == 200
+
+
+def test_an_address_trying_many_usernames_is_locked_out_whatever_it_forwards(sam: str) -> None:
+    for number in range(3):
+        Client().post(
+            "/sign-in/",
+            {"username": f"guess{number}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+
+    response = _sign_in(Client(), sam, PASSWORD)
+
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
