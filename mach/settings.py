@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
     # Per source address: mach.api.input.ApiRequestMiddleware, before authentication.
     "DEFAULT_THROTTLE_CLASSES": ["mach.api.throttling.TokenRateThrottle"],
     "NUM_PROXIES": PROXY_COUNT or None,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mach.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "mach.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "mach.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ContactStateEnum": "mach.models.contacts.State",
         "AssessmentStateEnum": "mach.models.referrals.AssessmentState",

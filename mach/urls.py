@@ -95,6 +95,8 @@ api_v1 += [
     if config.name != "mach" and module_has_submodule(config.module, "api_urls")
 ]
 
+handler404 = "mach.api.errors.not_found"
+
 schema_view = SpectacularAPIView.as_view(permission_classes=[AllowAny])
 
 urlpatterns = [

@@ -28,6 +28,7 @@ from ..models import (
     User,
 )
 from ..permissions import CHILD_READERS, MACH_WORKERS, roles
+from .schema import page_of
 
 
 def _user(request: Request) -> User:
@@ -123,7 +124,7 @@ class AssessmentListApi(APIView):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
         ],
-        responses=AssessmentSerializer(many=True),
+        responses=page_of(AssessmentSerializer(many=True), "AssessmentPage"),
         description="Soonest due first.",
     )
     def get(self, request: Request) -> Response:

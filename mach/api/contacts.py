@@ -10,7 +10,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
@@ -38,6 +43,7 @@ from ..models import (
 )
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, roles
 from .idempotency import HEADER, idempotent
+from .schema import page_of
 from .serializers import (
     MAX_PEOPLE,
     AdultInputSerializer,
@@ -332,7 +338,15 @@ class ContactListCreateApi(APIView):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
         ],
-        responses=ContactSerializer(many=True),
+        responses=page_of(
+            PolymorphicProxySerializer(
+                component_name="ContactOrStatus",
+                serializers=[ContactSerializer, ContactStatusSerializer],
+                resource_type_field_name=None,
+                many=True,
+            ),
+            "ContactPage",
+        ),
         description=(
             "Newest first, cursor-paginated. Partner agencies get only their own organisation's "
             "submissions and only their status (id, reference, state, received_at, "

@@ -124,9 +124,8 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
 class ApiRequestMiddleware:
     """For `/api/`: refuses an over-long URL or cursor and control characters in the query
     string with a JSON 4xx before any view or database query, then a source address over its
-    rate (429), and marks every response
-    `Cache-Control: no-store`, since most carry a child's data and none may be kept by a
-    proxy or a browser."""
+    rate (429); marks every response `Cache-Control: no-store`, since most carry a child's
+    data and none may be kept by a proxy or a browser."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

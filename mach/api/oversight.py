@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..models import AccessLog, Alert, Role, Team, User
 from ..permissions import roles
+from .schema import page_of
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -71,7 +72,7 @@ class AlertListApi(APIView):
 
     @extend_schema(
         operation_id="alerts_list",
-        responses=AlertSerializer(many=True),
+        responses=page_of(AlertSerializer(many=True), "AlertPage"),
         parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
         description="Open alerts for your team, newest first.",
     )
@@ -130,7 +131,7 @@ class AccessLogApi(APIView):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
         ],
-        responses=AccessLogSerializer(many=True),
+        responses=page_of(AccessLogSerializer(many=True), "AccessLogPage"),
         description="Who saw or changed the child's record, when, through which endpoint or page.",
     )
     def get(self, request: Request) -> Response:

@@ -17,6 +17,7 @@ from ..audit import log_child_access
 from ..models import Kind, MatchProposal, Person, PersonMerge, Role, User
 from ..permissions import CHILD_READERS, MACH_WORKERS, roles
 from .oversight import NewestFirst
+from .schema import page_of
 
 
 def _username() -> serializers.SlugRelatedField[User]:
@@ -152,7 +153,7 @@ class MatchProposalListApi(APIView):
             OpenApiParameter("cursor", str),
             OpenApiParameter("page_size", int),
         ],
-        responses=MatchProposalSerializer(many=True),
+        responses=page_of(MatchProposalSerializer(many=True), "MatchProposalPage"),
         description=(
             "Weaker matches found at intake, oldest first, each with both records. A proposal "
             "whose records have since been merged into others is not listed while it cannot "

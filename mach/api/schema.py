@@ -1,0 +1,132 @@
+"""The OpenAPI schema as the API really answers: pages, error responses, open object shapes."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from drf_spectacular import openapi
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+    "description": "Why the request was refused.",
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": (
+        "Each offending field (nested as in the body, list items by position) with its "
+        'messages; `{"detail": "..."}` when the body could not be read at all.'
+    ),
+    "additionalProperties": True,
+}
+# What any operation may answer besides its own success, and when.
+STANDARD_ERRORS: dict[str, tuple[str, str]] = {
+    "400": ("FieldErrors", "Bad input: each offending field (or query parameter) named."),
+    "401": ("Error", "No valid token or session."),
+    "403": ("Error", "The user's role does not allow this."),
+    "404": ("Error", "No such record, or not one this user may see."),
+    "414": ("Error", "The address is too long."),
+    "429": ("Error", "Too many requests from this token or address: see Retry-After."),
+    "503": ("Error", "The service cannot reach its database: try again shortly."),
+}
+WRITE_ERRORS: dict[str, tuple[str, str]] = {
+    "409": ("Error", "The record's state no longer allows this, or a reused Idempotency-Key."),
+    "413": ("Error", "The body is too large."),
+    "415": ("Error", "The body is not JSON."),
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before trying again.",
+    }
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, with a read-only choice that its model field leaves blank described
+    as its choices or `""`: DRF drops `allow_blank` from read-only fields, yet their value is
+    `""` until the choice is made (a contact's RAG before screening, say)."""
+
+    def _map_serializer_field(
+        self, field: serializers.Field, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, Any]:
+        if (
+            isinstance(field, serializers.ChoiceField)
+            and field.read_only
+            and not field.allow_blank
+            and _blank_in_model(field)
+        ):
+            blank_allowed = copy.copy(field)
+            blank_allowed.allow_blank = True
+            field = blank_allowed
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        return schema
+
+
+def _blank_in_model(field: serializers.Field) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:
+        return False
+
+
+def page_of(results: serializers.BaseSerializer, name: str) -> serializers.Serializer:
+    """A cursor-paginated page of `results` (a `many=True` serializer), as DRF's
+    CursorPagination answers a list."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": results,
+        },
+    )
+
+
+def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: every operation documents the errors it can
+    answer, and `oneOf` without a discriminator becomes `anyOf`, since the shapes it joins
+    are open objects that a fuller one also matches."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = ERROR
+    schemas["FieldErrors"] = FIELD_ERRORS
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            errors = dict(STANDARD_ERRORS)
+            if method in {"post", "put", "patch"}:
+                errors |= WRITE_ERRORS
+            responses = operation.setdefault("responses", {})
+            for status, (component, description) in errors.items():
+                response = {
+                    "description": description,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": f"#/components/schemas/{component}"}
+                        }
+                    },
+                }
+                if status == "429":
+                    response["headers"] = RETRY_AFTER
+                responses.setdefault(status, response)
+    _any_of_without_discriminator(result)
+    return result
+
+
+def _any_of_without_discriminator(node: Any) -> None:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "oneOf" in item and "discriminator" not in item:
+                item["anyOf"] = item.pop("oneOf")
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)

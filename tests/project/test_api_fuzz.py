@@ -1,0 +1,87 @@
+"""Schema-driven fuzzing of the API: every operation, as a social worker and as a partner
+agency, with generated valid and invalid input, against a live server. Fails on any 5xx, any
+status code or body the published schema does not describe."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import schemathesis
+from django.test import Client
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from mach.models import Role
+from mach.services import user_create
+from tests.conftest import contact_body
+
+pytestmark = [pytest.mark.fuzz]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+
+def _published_schema() -> dict[str, Any]:
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    return dict(json.loads(OpenApiJsonRenderer().render(document)))
+
+
+schema = schemathesis.openapi.from_dict(_published_schema())
+
+
+@pytest.fixture
+def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
+    """A token per role, and a contact for the readers to find."""
+    settings.API_THROTTLE_RATES = {key: "100000/minute" for key in settings.API_THROTTLE_RATES}
+    _, worker = user_create(username="fuzz.worker", role=Role.SOCIAL_WORKER, team_slug="mach")
+    _, partner = user_create(
+        username="fuzz.police", role=Role.PARTNER_AGENCY, team_slug="cleveland-police"
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Token {partner}")
+    created = client.post("/api/v1/contacts/", contact_body(), content_type="application/json")
+    assert created.status_code == 201
+    return {Role.SOCIAL_WORKER: worker, Role.PARTNER_AGENCY: partner}
+
+
+def _call(case: schemathesis.Case, base_url: str, token: str) -> None:
+    case.call_and_validate(
+        base_url=base_url, headers={"Authorization": f"Token {token}"}, checks=CHECKS, timeout=10
+    )
+
+
+FUZZ_SETTINGS = hypothesis_settings(
+    max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_every_operation_answers_a_social_worker_as_the_schema_says(
+    case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
+) -> None:
+    _call(case, live_server.url, tokens[Role.SOCIAL_WORKER])
+
+
+# A partner agency's system submits contacts, follows their status and answers information
+# requests; every other operation refuses it before reading any input (403, documented).
+@schema.include(
+    path_regex=r"^/api/v1/(contacts/(\{contact_id\}/)?|partner-requests/.*)$"
+).parametrize()
+@FUZZ_SETTINGS
+def test_a_partner_agency_is_answered_as_the_schema_says(
+    case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
+) -> None:
+    _call(case, live_server.url, tokens[Role.PARTNER_AGENCY])
