@@ -48,34 +48,42 @@ RETRY_AFTER = {
 
 
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's, with a read-only choice that its model field leaves blank described
-    as its choices or `""`: DRF drops `allow_blank` from read-only fields, yet their value is
-    `""` until the choice is made (a contact's RAG before screening, say)."""
+    """drf-spectacular's, describing values it misses: a read-only choice that its model
+    field leaves blank is its choices or `""` (DRF drops `allow_blank` from read-only fields,
+    yet a contact's RAG is `""` until screening), and a read-only field over a nullable model
+    field, or whose default is None, is nullable."""
 
     def _map_serializer_field(
         self, field: serializers.Field, direction: str, bypass_extensions: bool = False
     ) -> dict[str, Any]:
+        model_field = _model_field(field) if field.read_only else None
         if (
             isinstance(field, serializers.ChoiceField)
-            and field.read_only
             and not field.allow_blank
-            and _blank_in_model(field)
+            and getattr(model_field, "blank", False)
         ):
             blank_allowed = copy.copy(field)
             blank_allowed.allow_blank = True
             field = blank_allowed
+        # `source="decided_by.username", default=None`, or a declared related field over a
+        # nullable foreign key, shows null until someone decides.
+        if not field.allow_null and (field.default is None or getattr(model_field, "null", False)):
+            null_allowed = copy.copy(field)
+            null_allowed.allow_null = True
+            field = null_allowed
         schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
         return schema
 
 
-def _blank_in_model(field: serializers.Field) -> bool:
+def _model_field(field: serializers.Field) -> Any:
+    """The model field a serializer field shows directly, if any."""
     model = getattr(getattr(field.parent, "Meta", None), "model", None)
     if model is None or not field.source or "." in field.source:
-        return False
+        return None
     try:
-        return bool(model._meta.get_field(field.source).blank)
+        return model._meta.get_field(field.source)
     except FieldDoesNotExist:
-        return False
+        return None
 
 
 def page_of(results: serializers.BaseSerializer, name: str) -> serializers.Serializer:

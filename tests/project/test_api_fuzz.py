@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 
 from mach.models import Role
 from mach.services import user_create
-from tests.conftest import contact_body
+from tests.conftest import contact_body, screening_body
 
 pytestmark = [pytest.mark.fuzz]
 CHECKS = [
@@ -44,16 +44,35 @@ schema = schemathesis.openapi.from_dict(_published_schema())
 
 @pytest.fixture
 def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
-    """A token per role, and a contact for the readers to find."""
+    """A token per role, and records for the readers to find: a contact from the partner, and
+    one screened and agreed, with its referral and assessment."""
     settings.API_THROTTLE_RATES = {key: "100000/minute" for key in settings.API_THROTTLE_RATES}
-    _, worker = user_create(username="fuzz.worker", role=Role.SOCIAL_WORKER, team_slug="mach")
-    _, partner = user_create(
-        username="fuzz.police", role=Role.PARTNER_AGENCY, team_slug="cleveland-police"
+    tokens = {
+        role: user_create(username=f"fuzz.{role}", role=role, team_slug=team)[1]
+        for role, team in [
+            (Role.SOCIAL_WORKER, "mach"),
+            (Role.MANAGER, "mach"),
+            (Role.PARTNER_AGENCY, "cleveland-police"),
+        ]
+    }
+    _post(tokens[Role.PARTNER_AGENCY], "/api/v1/contacts/", contact_body())
+    decided = _post(tokens[Role.SOCIAL_WORKER], "/api/v1/contacts/", contact_body())
+    _post(
+        tokens[Role.SOCIAL_WORKER], f"/api/v1/contacts/{decided['id']}/screening/", screening_body()
     )
-    client = Client(HTTP_AUTHORIZATION=f"Token {partner}")
-    created = client.post("/api/v1/contacts/", contact_body(), content_type="application/json")
-    assert created.status_code == 201
-    return {Role.SOCIAL_WORKER: worker, Role.PARTNER_AGENCY: partner}
+    _post(
+        tokens[Role.MANAGER],
+        f"/api/v1/contacts/{decided['id']}/oversight/",
+        {"decision": "agree", "outcome": "assessment", "rationale": "Proportionate."},
+    )
+    return tokens
+
+
+def _post(token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code in {200, 201}, response.content
+    return dict(response.json())
 
 
 def _call(case: schemathesis.Case, base_url: str, token: str) -> None:

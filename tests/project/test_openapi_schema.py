@@ -72,3 +72,20 @@ def test_an_unknown_page_is_still_the_service_page(signed_in: Any, social_worker
 
     assert response.status_code == 404
     assert b"Page not found" in response.content
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("MatchProposal", "decided_by"),
+        ("Assessment", "submitted_by"),
+        ("Assessment", "authorised_by"),
+        ("PartnerRequest", "responded_by"),
+    ],
+)
+def test_who_decided_is_null_until_someone_does(
+    document: dict[str, Any], component: str, field: str
+) -> None:
+    described = _component(document, component)["properties"][field]
+
+    assert "null" in described["type"]
