@@ -92,11 +92,15 @@ def signed_in(db: None) -> SignedIn:
     return client_for
 
 
+RUN_STARTED_AT = (timezone.now() - timedelta(minutes=1)).isoformat()
+
+
 def contact_body(**overrides: Any) -> dict[str, Any]:
-    """The example body of api.md, received a minute ago (its example date is ahead of today
-    and contacts from the future are refused); keyword arguments replace its keys."""
+    """The example body of api.md, received when the test run started (its example date is
+    ahead of today and contacts from the future are refused), the same in every call so a
+    replay is the same body; keyword arguments replace its keys."""
     body: dict[str, Any] = {
-        "received_at": (timezone.now() - timedelta(minutes=1)).isoformat(),
+        "received_at": RUN_STARTED_AT,
         "channel": "phone",
         "source": "6",
         "referrer": {

@@ -16,15 +16,16 @@ from tests.conftest import contact_body
 
 URL = "/api/v1/contacts/"
 Api = Callable[[User], APIClient]
-# Received Thursday 24 Dec 2026 16:05: due Tuesday 29 Dec, the next working day after Christmas
-# and the Boxing Day substitute.
-DUE_WITHOUT_CLOSURE = datetime(2026, 12, 29, 16, 5, tzinfo=UTC)
-DUE_AFTER_CLOSURE = datetime(2026, 12, 30, 16, 5, tzinfo=UTC)
+# Received Wednesday 24 Dec 2025 16:05: due Monday 29 Dec, the next working day after
+# Christmas, Boxing Day and the weekend.
+RECEIVED_AT = "2025-12-24T16:05:00+00:00"
+DUE_WITHOUT_CLOSURE = datetime(2025, 12, 29, 16, 5, tzinfo=UTC)
+DUE_AFTER_CLOSURE = datetime(2025, 12, 30, 16, 5, tzinfo=UTC)
 HOURS = {weekday: (time(8, 30), time(17, 0)) for weekday in range(5)}
 
 
 def _due_of_next_intake(client: APIClient) -> datetime:
-    response = client.post(URL, contact_body(), format="json")
+    response = client.post(URL, contact_body(received_at=RECEIVED_AT), format="json")
     assert response.status_code == 201, response.content
     return datetime.fromisoformat(response.json()["decision_due_at"])
 
@@ -34,7 +35,7 @@ def test_closure_day_recorded_is_used_by_the_very_next_intake(police: User, api_
     client = api_as(police)
     assert _due_of_next_intake(client) == DUE_WITHOUT_CLOSURE
 
-    ClosureDay.objects.create(date=date(2026, 12, 29), reason="Council closure")
+    ClosureDay.objects.create(date=date(2025, 12, 29), reason="Council closure")
 
     assert _due_of_next_intake(client) == DUE_AFTER_CLOSURE
 
@@ -43,7 +44,7 @@ def test_closure_day_recorded_is_used_by_the_very_next_intake(police: User, api_
 def test_closure_day_removed_is_no_longer_skipped_by_the_next_intake(
     police: User, api_as: Api
 ) -> None:
-    closure = ClosureDay.objects.create(date=date(2026, 12, 29), reason="Council closure")
+    closure = ClosureDay.objects.create(date=date(2025, 12, 29), reason="Council closure")
     client = api_as(police)
     assert _due_of_next_intake(client) == DUE_AFTER_CLOSURE
 
