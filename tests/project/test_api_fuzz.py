@@ -82,7 +82,11 @@ def _call(case: schemathesis.Case, base_url: str, token: str) -> None:
 
 
 FUZZ_SETTINGS = hypothesis_settings(
-    max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
 )
 
 
