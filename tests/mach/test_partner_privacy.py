@@ -127,3 +127,28 @@ def test_a_partners_confirmation_and_submissions_pages_reveal_no_match(
         html = page_text(page)
         _assert_reveals_nothing_about(html, known_child)
         assert str(known_child.nhs_number) not in html.replace(" ", "")
+
+
+def test_a_partner_asked_about_a_contact_sees_the_question_not_the_child(
+    known_child: Person, social_worker: User, police: User, api_as: Api, signed_in: SignedIn
+) -> None:
+    worker = api_as(social_worker)
+    contact = worker.post(URL, contact_body(), format="json").json()
+    worker.post(
+        f"{URL}{contact['id']}/parent-consultations/", {"summary": "Mother agrees."}, format="json"
+    )
+    asked = worker.post(
+        f"{URL}{contact['id']}/partner-requests/",
+        {"agency": "police", "question": "Any call-outs?", "organisation": "cleveland-police"},
+        format="json",
+    ).json()
+
+    inbox = api_as(police).get("/api/v1/partner-requests/")
+    inbox_page = signed_in(police).get("/information-requests/")
+    response_page = signed_in(police).get(f"/partner-requests/{asked['id']}/response/")
+
+    assert [item["question"] for item in inbox.json()] == ["Any call-outs?"]
+    assert "children" not in inbox.json()[0]
+    for page in (inbox, inbox_page, response_page):
+        assert page.status_code == 200
+        _assert_reveals_nothing_about(page.content.decode(), known_child)
