@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+from .dbroles import grant_app_privileges
 
 
 class MachConfig(AppConfig):
@@ -14,3 +21,9 @@ class MachConfig(AppConfig):
 
         deadlines.register_core_kinds()
         registrations.register_core_pages()
+        # Sent once per app after every migrate (and flush): the core's covers every table.
+        post_migrate.connect(_grant_app_privileges, sender=self)
+
+
+def _grant_app_privileges(using: str, **kwargs: Any) -> None:
+    grant_app_privileges(connections[using], settings.DATABASE_APP_ROLE)

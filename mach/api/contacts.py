@@ -10,7 +10,12 @@ import django_filters
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
@@ -262,6 +267,31 @@ class ContactStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ContactReceiptSerializer(ContactStatusSerializer):
+    """A partner agency's 201: its contact's status and the children as it sent them. Nothing
+    about existing records: record matching is the MACH's business (api.md)."""
+
+    children = ChildInputSerializer(many=True, read_only=True)
+
+    class Meta(ContactStatusSerializer.Meta):
+        fields = [*ContactStatusSerializer.Meta.fields, "children"]
+        read_only_fields = fields
+
+
+def partner_receipt(status: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
+    """The receipt from a contact's status fields (`ContactStatusSerializer`) and the children
+    as the partner sent them (validated input)."""
+    shape = ChildInputSerializer()
+    return {
+        **{name: status[name] for name in ContactStatusSerializer.Meta.fields},
+        # Only the fields it sent: a representation would add a null for each optional one.
+        "children": [
+            {name: value for name, value in shape.to_representation(child).items() if name in child}
+            for child in children
+        ],
+    }
+
+
 class ContactFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     rag = django_filters.ChoiceFilter(choices=Rag.choices)
@@ -291,13 +321,23 @@ def _child_ids(links: Any) -> list[int]:
     return [link.person_id for link in links if link.role == Kind.CHILD]
 
 
-def _log_replayed_children(request: Request, body: Any) -> None:
-    assert isinstance(request.user, User)
+def _replayed(request: Request, body: Any) -> Any:
+    """A replay shows what the original showed: a worker's is in the access log again; a
+    partner's is rebuilt from what it sent, so a response stored before partners got receipts
+    reveals no record match either."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role == Role.PARTNER_AGENCY:
+        # A replay carries the very body that was accepted: an object with its children.
+        sent: Any = request.data
+        children = ChildInputSerializer(data=sent["children"], many=True)
+        return partner_receipt(
+            body, children.validated_data if children.is_valid() else children.initial_data
+        )
     log_child_access(
-        user=request.user,
-        child_ids=[child["id"] for child in body.get("children", [])],
-        via=request.path,
+        user=user, child_ids=[child["id"] for child in body.get("children", [])], via=request.path
     )
+    return body
 
 
 def _serializer_for(user: User) -> type[serializers.Serializer]:
@@ -362,7 +402,19 @@ class ContactListCreateApi(APIView):
     @extend_schema(
         operation_id="contacts_create",
         request=ContactInputSerializer,
-        responses={201: ContactSerializer},
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="ContactCreated",
+                serializers=[ContactSerializer, ContactReceiptSerializer],
+                resource_type_field_name=None,
+            )
+        },
+        description=(
+            "MACH users get the contact with each child's person id and `matched_existing`. "
+            "A partner agency gets a receipt: the contact's id, reference, state, received_at "
+            "and decision_due_at, and the children as it sent them, nothing about existing "
+            "records."
+        ),
         parameters=[
             OpenApiParameter(
                 HEADER,
@@ -375,7 +427,7 @@ class ContactListCreateApi(APIView):
             )
         ],
     )
-    @idempotent(on_replay=_log_replayed_children)
+    @idempotent(on_replay=_replayed)
     def post(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
@@ -384,6 +436,9 @@ class ContactListCreateApi(APIView):
         contact = contact_create_from_input(
             actor=user, data=payload.validated_data, via=request.path
         )
+        if user.role == Role.PARTNER_AGENCY:
+            status = ContactStatusSerializer(contact).data
+            return Response(partner_receipt(status, payload.validated_data["children"]), status=201)
         # The contact comes back with its people loaded: shown as a fresh read would show it.
         return Response(ContactSerializer(contact).data, status=201)
 
