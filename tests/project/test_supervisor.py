@@ -1,0 +1,73 @@
+"""`make run`'s supervisor: a crashed process is started again; SIGTERM stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("not there in time")
+        time.sleep(0.1)
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().split() if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_crashed_process_is_restarted_and_sigterm_stops_everything(tmp_path: Path) -> None:
+    crashes, steady = tmp_path / "crashes", tmp_path / "steady"
+    record_pid = "import os, sys; open(sys.argv[1], 'a').write(f'{os.getpid()}\\n')"
+    crashing = [record_pid + "; sys.exit(3)", str(crashes)]
+    lasting = [record_pid + "; import time; time.sleep(120)", str(steady)]
+    script = (
+        "import os, sys\n"
+        "from mach.launch import _supervise\n"
+        "commands = {\n"
+        f"    'crashing': [sys.executable, '-c', *{crashing!r}],\n"
+        f"    'steady': [sys.executable, '-c', *{lasting!r}],\n"
+        "}\n"
+        "sys.exit(_supervise(dict(os.environ), commands, first_delay=0.1, longest_delay=0.4))\n"
+    )
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: len(_lines(crashes)) >= 3)
+        assert supervisor.poll() is None
+        (steady_pid,) = map(int, _lines(steady))
+        assert _alive(steady_pid)
+
+        supervisor.send_signal(signal.SIGTERM)
+        assert supervisor.wait(timeout=30) == 0
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+    output = supervisor.stdout.read() if supervisor.stdout else ""
+    assert "crashing exited with 3; starting it again in 0.1 s" in output
+    assert "crashing exited with 3; starting it again in 0.2 s" in output
+    assert "[mach] stopped" in output
+    _wait_for(lambda: not _alive(steady_pid), seconds=5)
+    assert len(_lines(steady)) == 1
