@@ -113,5 +113,3 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("mach.web.urls")),
 ]
-
-handler500 = "mach.unavailable.server_error"

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
 from mach.models import User
@@ -88,6 +88,16 @@ def test_the_sign_in_page_answers_503_when_the_form_is_sent(database_down: None)
     response = Client(raise_request_exception=False).post(
         "/sign-in/", {"username": "sam", "password": "x"}
     )
+
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in response.content.decode()
+
+
+@override_settings(DEBUG=True)
+def test_pages_answer_503_with_debug_on_too_as_under_make_run(database_down: None) -> None:
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/sign-in/", {"username": "sam", "password": "x"})
 
     assert response.status_code == 503
     assert "Sorry, the service is unavailable" in response.content.decode()
