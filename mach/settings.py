@@ -245,9 +245,14 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
 CELERY_REDIS_SOCKET_KEEPALIVE = True
 # Tasks are fire-and-forget; only the sweep keeps its result (for operators and tests).
 CELERY_TASK_IGNORE_RESULT = True
+# Seconds between the beat's sweeps (every catch-up after an outage waits at most this long).
+SWEEP_INTERVAL = float(os.environ.get("SWEEP_INTERVAL", "60"))
 CELERY_BEAT_SCHEDULE = {
-    "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": 60.0},
-    "send-referrer-feedback": {"task": "triage.tasks.send_pending_feedback", "schedule": 60.0},
+    "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL},
+    "send-referrer-feedback": {
+        "task": "triage.tasks.send_pending_feedback",
+        "schedule": SWEEP_INTERVAL,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(

@@ -9,17 +9,15 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from mach.celery import app
 from mach.deadlines import sweep
 from mach.models import Alert, Contact, User
 from mach.tasks import sweep_deadlines
-from tests.conftest import contact_body
+from tests.conftest import contact_body, database_url
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -82,16 +80,6 @@ def test_alerts_are_emailed_to_the_teams_managers(
     assert "overdue" in mailoutbox[0].subject
 
 
-def _database_url() -> str:
-    settings = connection.settings_dict
-    user = quote(settings["USER"] or "")
-    password = quote(settings["PASSWORD"] or "")
-    host, port = settings["HOST"] or "", settings["PORT"] or ""
-    if host.startswith("/"):
-        return f"postgresql://{user}:{password}@{quote(host, safe='')}/{settings['NAME']}"
-    return f"postgresql://{user}:{password}@{host}:{port}/{settings['NAME']}"
-
-
 def test_contacts_are_accepted_while_redis_is_down_and_the_sweep_catches_up(
     social_worker: User,
 ) -> None:
@@ -107,7 +95,7 @@ def test_contacts_are_accepted_while_redis_is_down_and_the_sweep_catches_up(
     )
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         "DEBUG": "1",
         "ALLOWED_HOSTS": "testserver",
@@ -147,7 +135,7 @@ def test_with_redis_down_one_request_tries_the_broker_and_the_next_ones_skip_it(
     )
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         "DEBUG": "1",
         "ALLOWED_HOSTS": "testserver",
