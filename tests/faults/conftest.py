@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -163,10 +164,17 @@ class Services:
         return status, json.loads(content) if is_json else {}, dict(headers), seconds
 
 
-@pytest.fixture
-def services(tmp_path: Path, transactional_db: None) -> Iterator[Services]:
-    running = Services(tmp_path, database_url())
+@contextmanager
+def running_services(folder: Path, database: str) -> Iterator[Services]:
+    running = Services(folder, database)
     try:
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture
+def services(tmp_path: Path, transactional_db: None) -> Iterator[Services]:
+    """Processes working on the test database."""
+    with running_services(tmp_path, database_url()) as running:
+        yield running
