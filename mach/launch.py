@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -110,13 +111,33 @@ def start_redis(port: int, directory: Path) -> subprocess.Popen[bytes]:
 
 @contextmanager
 def embedded_redis() -> Iterator[str]:
+    """A Redis kept running: if it exits (killed, crashed), it is started again on its port and
+    from its append-only file, while the worker and beat reconnect on their own."""
     port = _free_port()
-    server = start_redis(port, DATA_DIR / "redis")
+    directory = DATA_DIR / "redis"
+    server = start_redis(port, directory)
+    stopping = threading.Event()
+
+    def keep_running() -> None:
+        nonlocal server
+        while not stopping.wait(0.5):
+            if server.poll() is None:
+                continue
+            _log(f"embedded Redis exited with {server.returncode}; starting it again")
+            try:
+                server = start_redis(port, directory)
+            except RuntimeError as error:
+                _log(str(error))
+
+    watcher = threading.Thread(target=keep_running, name="embedded-redis", daemon=True)
+    watcher.start()
     url = f"redis://127.0.0.1:{port}/0"
     _log(f"embedded Redis: {url}")
     try:
         yield url
     finally:
+        stopping.set()
+        watcher.join()
         server.terminate()
         server.wait(timeout=15)
 

@@ -1,4 +1,4 @@
-"""`make run`'s supervisor: a crashed process is started again; SIGTERM stops them all."""
+"""`make run`'s supervisor: a crashed process (or Redis) is started again; SIGTERM stops all."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+import redis
+
+from mach import launch
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -71,3 +76,26 @@ def test_a_crashed_process_is_restarted_and_sigterm_stops_everything(tmp_path: P
     assert "[mach] stopped" in output
     _wait_for(lambda: not _alive(steady_pid), seconds=5)
     assert len(_lines(steady)) == 1
+
+
+def test_the_embedded_redis_is_started_again_when_it_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(launch, "DATA_DIR", tmp_path)
+
+    with launch.embedded_redis() as url:
+        client = redis.Redis.from_url(url, socket_timeout=2)
+        client.set("kept", "yes")
+        first_pid = client.info("server")["process_id"]
+        os.kill(first_pid, signal.SIGKILL)
+
+        def answers_again() -> bool:
+            try:
+                return bool(client.info("server")["process_id"] != first_pid)
+            except redis.ConnectionError:
+                return False
+
+        _wait_for(answers_again)
+        # Started from its append-only file: what was queued before the kill is still there.
+        assert client.get("kept") == b"yes"
+        client.close()
