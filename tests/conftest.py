@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -185,3 +186,12 @@ def database_url() -> str:
     if host.startswith("/"):
         return f"postgresql://{user}:{password}@{quote(host, safe='')}/{settings['NAME']}"
     return f"postgresql://{user}:{password}@{host}:{port}/{settings['NAME']}"
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    """Poll `condition` until it holds; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds} s")
+        time.sleep(0.2)

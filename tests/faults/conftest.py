@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,17 +26,9 @@ from typing import Any
 import pytest
 
 from mach.launch import BASE_DIR, _free_port, service_commands, start_redis
-from tests.conftest import database_url
+from tests.conftest import database_url, wait_for
 
 MESSAGE_SEPARATOR = "\n" + "-" * 79 + "\n"
-
-
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {seconds} s")
-        time.sleep(0.2)
 
 
 class Services:

@@ -9,8 +9,8 @@ import pytest
 
 from mach.models import Alert, Contact, User
 from mach.services import user_create
-from tests.conftest import contact_body
-from tests.faults.conftest import Services, wait_for
+from tests.conftest import contact_body, wait_for
+from tests.faults.conftest import Services
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from mach.models import Alert, User
+from tests.conftest import wait_for
 from tests.factories import ContactFactory
-from tests.faults.conftest import Services, wait_for
+from tests.faults.conftest import Services
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

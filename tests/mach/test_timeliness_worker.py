@@ -80,6 +80,25 @@ def test_alerts_are_emailed_to_the_teams_managers(
     assert "overdue" in mailoutbox[0].subject
 
 
+def _run_with_redis_down(script: str) -> subprocess.CompletedProcess[str]:
+    """Run a Django shell script in a process whose broker is a port where nothing listens."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "DEBUG": "1",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_contacts_are_accepted_while_redis_is_down_and_the_sweep_catches_up(
     social_worker: User,
 ) -> None:
@@ -93,22 +112,7 @@ def test_contacts_are_accepted_while_redis_is_down_and_the_sweep_catches_up(
         " format='json')\n"
         "print(response.status_code)\n"
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        "DEBUG": "1",
-        "ALLOWED_HOSTS": "testserver",
-    }
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _run_with_redis_down(script)
 
     assert result.stdout.strip().splitlines()[-1] == "201", result.stderr
     assert Contact.objects.count() == 1
@@ -133,22 +137,7 @@ def test_with_redis_down_one_request_tries_the_broker_and_the_next_ones_skip_it(
         " format='json')\n"
         "    print(response.status_code, round(time.monotonic() - start, 3))\n"
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        "DEBUG": "1",
-        "ALLOWED_HOSTS": "testserver",
-    }
-
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _run_with_redis_down(script)
 
     answers = [line.split() for line in result.stdout.strip().splitlines()[-4:]]
     assert [status for status, _seconds in answers] == ["201"] * 4, result.stderr

@@ -6,24 +6,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import redis
 
 from mach import launch
+from tests.conftest import wait_for
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("not there in time")
-        time.sleep(0.1)
 
 
 def _lines(path: Path) -> list[str]:
@@ -60,7 +51,7 @@ def test_a_crashed_process_is_restarted_and_sigterm_stops_everything(tmp_path: P
         text=True,
     )
     try:
-        _wait_for(lambda: len(_lines(crashes)) >= 3)
+        wait_for(lambda: len(_lines(crashes)) >= 3, 20, "two restarts")
         assert supervisor.poll() is None
         (steady_pid,) = map(int, _lines(steady))
         assert _alive(steady_pid)
@@ -74,7 +65,7 @@ def test_a_crashed_process_is_restarted_and_sigterm_stops_everything(tmp_path: P
     assert "crashing exited with 3; starting it again in 0.1 s" in output
     assert "crashing exited with 3; starting it again in 0.2 s" in output
     assert "[mach] stopped" in output
-    _wait_for(lambda: not _alive(steady_pid), seconds=5)
+    wait_for(lambda: not _alive(steady_pid), 5, "the steady process stopped")
     assert len(_lines(steady)) == 1
 
 
@@ -95,7 +86,7 @@ def test_the_embedded_redis_is_started_again_when_it_is_killed(
             except redis.ConnectionError:
                 return False
 
-        _wait_for(answers_again)
+        wait_for(answers_again, 20, "Redis answering again")
         # Started from its append-only file: what was queued before the kill is still there.
         assert client.get("kept") == b"yes"
         client.close()
