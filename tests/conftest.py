@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+import dj_database_url
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
@@ -177,15 +180,24 @@ def screened_contact(
     return screen
 
 
+def app_login() -> tuple[str, str]:
+    """The user and password the service connects as (`DATABASE_APP_URL`'s, as the launcher
+    gives it, else the role named by `DATABASE_APP_ROLE`, trusted by the server)."""
+    if os.environ.get("DATABASE_APP_URL"):
+        app = dj_database_url.parse(os.environ["DATABASE_APP_URL"])
+        return str(app["USER"]), str(app["PASSWORD"] or "")
+    return settings.DATABASE_APP_ROLE, ""
+
+
 def database_url() -> str:
-    """The test database as a URL, for the real processes (worker, gunicorn) a test starts."""
-    settings = connection.settings_dict
-    user = quote(settings["USER"] or "")
-    password = quote(settings["PASSWORD"] or "")
-    host, port = settings["HOST"] or "", settings["PORT"] or ""
+    """The test database as a URL for the real processes (worker, gunicorn) a test starts:
+    they connect as the service's own role, as in production, not as the owner."""
+    current = connection.settings_dict
+    user, password = (quote(part, safe="") for part in app_login())
+    host, port = current["HOST"] or "", current["PORT"] or ""
     if host.startswith("/"):
-        return f"postgresql://{user}:{password}@{quote(host, safe='')}/{settings['NAME']}"
-    return f"postgresql://{user}:{password}@{host}:{port}/{settings['NAME']}"
+        return f"postgresql://{user}:{password}@{quote(host, safe='')}/{current['NAME']}"
+    return f"postgresql://{user}:{password}@{host}:{port}/{current['NAME']}"
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:

@@ -16,11 +16,10 @@ from typing import Any
 from urllib.parse import quote
 
 import pgserver
-import psycopg
 import pytest
 from pgserver._commands import pg_ctl
 
-from mach.launch import BASE_DIR
+from mach.launch import BASE_DIR, as_owner, database_roles
 from tests.faults.conftest import Services, running_services
 
 pytestmark = pytest.mark.faults
@@ -37,18 +36,22 @@ def own_postgres(tmp_path: Path) -> Iterator[pgserver.PostgresServer]:
         server.cleanup()
 
 
-def _database_url(server: pgserver.PostgresServer) -> str:
-    with psycopg.connect(server.get_uri(), autocommit=True) as connection:
-        connection.execute('CREATE DATABASE "mach"')
+def _database_urls(server: pgserver.PostgresServer) -> dict[str, str]:
+    """The roles and database set up as the launcher does: the owner's URL for `migrate`, the
+    service's own role for the web processes (DATABASE_OWNER_URL, DATABASE_APP_URL)."""
     info = server.get_postmaster_info()
-    return f"postgresql://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/mach"
+    admin = f"postgresql://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/mach"
+    urls = database_roles(admin)
+    del urls["DATABASE_ADMIN_URL"]
+    return urls
 
 
 def _manage(services: Services, *arguments: str) -> str:
+    """A management command as the database's owner, as the launcher runs `migrate`."""
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=BASE_DIR,
-        env=services.env,
+        env=as_owner(services.env),
         check=True,
         capture_output=True,
         text=True,
@@ -87,7 +90,9 @@ def test_postgresql_restarted_503_while_down_and_no_error_after(
     tmp_path: Path, own_postgres: pgserver.PostgresServer
 ) -> None:
     server = own_postgres
-    with running_services(tmp_path, _database_url(server)) as services:
+    urls = _database_urls(server)
+    with running_services(tmp_path, urls["DATABASE_APP_URL"]) as services:
+        services.env.update(urls)
         _manage(services, "migrate", "--noinput")
         token = _manage(
             services,

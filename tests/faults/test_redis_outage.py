@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -68,8 +69,11 @@ def test_redis_killed_and_restarted_under_load(
     }
     assert (web.poll(), worker.poll(), beat.poll()) == (None, None, None)
     worker_log = services.log("worker")
-    assert "Connection to broker lost" in worker_log
-    assert "Connected to redis" in worker_log.split("Connection to broker lost")[-1]
+    # The worker saw the outage (idle, it logs the lost connection; busy, the failed reconnect)
+    # and connected again after it, without exiting.
+    outage = re.search(r"Connection to broker lost|Cannot connect to redis", worker_log)
+    assert outage is not None, worker_log[-2000:]
+    assert "Connected to redis" in worker_log[outage.end() :]
     assert "Unrecoverable error" not in worker_log
 
 

@@ -17,18 +17,14 @@ from django.db import connection
 
 from mach.dbroles import OWNER_ROLE, MissingRole, grant_app_privileges, role_url
 from mach.models import AccessLog, Person, User
-from tests.conftest import Api, contact_body, screening_body
+from tests.conftest import Api, app_login, contact_body, screening_body
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _app_login() -> dict[str, Any]:
-    """The app role's login (`DATABASE_APP_URL`'s, as the launcher gives it, else the role of
-    `DATABASE_APP_ROLE` trusted by the server) to the server and test database Django uses."""
-    user, password = settings.DATABASE_APP_ROLE, ""
-    if os.environ.get("DATABASE_APP_URL"):
-        app = dj_database_url.parse(os.environ["DATABASE_APP_URL"])
-        user, password = app["USER"], app["PASSWORD"]
+    """The app role's login to the server and test database Django uses."""
+    user, password = app_login()
     current = connection.settings_dict
     return {
         "host": current["HOST"] or None,
