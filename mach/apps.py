@@ -9,8 +9,15 @@ class MachConfig(AppConfig):
     verbose_name = "MACH front door"
 
     def ready(self) -> None:
-        from . import deadlines
+        from . import chronology, deadlines, workflows
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
         deadlines.register_core_kinds()
+        chronology.register_core_sources()
         registrations.register_core_pages()
+        for name, choices in (
+            ("ContactStateEnum", "mach.models.contacts.State"),
+            ("AssessmentStateEnum", "mach.models.referrals.AssessmentState"),
+            ("AssessmentOutcomeEnum", "mach.models.referrals.AssessmentOutcome"),
+        ):
+            workflows.register_enum_name(name, choices)

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mach.workflows import EnumNames
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -182,16 +184,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {
-        "ContactStateEnum": "mach.models.contacts.State",
-        "AssessmentStateEnum": "mach.models.referrals.AssessmentState",
-        "AssessmentOutcomeEnum": "mach.models.referrals.AssessmentOutcome",
-        "ScreeningStateEnum": "triage.models.ScreeningState",
-        "ScreeningOutcomeEnum": "triage.thresholds.Outcome",
-        "OversightDecisionEnum": "triage.models.OversightDecision",
-        "ConsultationExceptionStateEnum": "triage.models.ExceptionState",
-        "PartnerRequestStateEnum": "triage.models.PartnerRequestState",
-    },
+    # Each app registers the names of its enums through mach.workflows.
+    "ENUM_NAME_OVERRIDES": EnumNames(),
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -217,7 +211,6 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": 60.0},
-    "send-referrer-feedback": {"task": "triage.tasks.send_pending_feedback", "schedule": 60.0},
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -243,9 +236,9 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
-REFERRER_FEEDBACK_CHANNEL = os.environ.get(
-    "REFERRER_FEEDBACK_CHANNEL", "triage.feedback.EmailChannel"
-)
+# The dotted path of the class that carries a decision back to the referrer; empty: the
+# app's own default (email).
+REFERRER_FEEDBACK_CHANNEL = os.environ.get("REFERRER_FEEDBACK_CHANNEL", "")
 
 LOGGING = {
     "version": 1,

@@ -1,11 +1,10 @@
-"""The web UI's pages. Workflow apps add theirs through their own `web_urls` module."""
+"""The web UI's pages. Workflow apps register their own module through `mach.workflows`."""
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.urls import URLPattern, URLResolver, include, path
-from django.utils.module_loading import module_has_submodule
 
+from .. import workflows
 from . import accounts, alerts, assessments, children, contacts, worklist
 
 app_name = "web"
@@ -58,8 +57,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
 ]
 
+# Each workflow app registers its page module, mounted here among the pages.
 urlpatterns += [
-    path("", include(f"{config.name}.web_urls"))
-    for config in apps.get_app_configs()
-    if config.name != "mach" and module_has_submodule(config.module, "web_urls")
+    path("", include(urls.web)) for _, urls in workflows.url_modules.items() if urls.web
 ]
