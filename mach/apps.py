@@ -9,12 +9,18 @@ class MachConfig(AppConfig):
     verbose_name = "MACH front door"
 
     def ready(self) -> None:
-        from . import chronology, deadlines, workflows
+        from . import chronology, deadlines, selectors, services, workflows
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
         deadlines.register_core_kinds()
         chronology.register_core_sources()
         registrations.register_core_pages()
+        workflows.register_opener(
+            "assessment",
+            workflows.NextStepOpener(
+                open=services.assessment_open, opened=selectors.assessments_of_referrals
+            ),
+        )
         for name, choices in (
             ("ContactStateEnum", "mach.models.contacts.State"),
             ("AssessmentStateEnum", "mach.models.referrals.AssessmentState"),

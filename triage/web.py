@@ -17,9 +17,10 @@ from django.urls import reverse
 from rest_framework.serializers import Serializer
 
 from mach import selectors as core_selectors
+from mach import workflows
 from mach.api.contacts import shown_contact
 from mach.audit import log_child_access
-from mach.models import AccessLog, Assessment, Contact, Rag, Role, State, Team
+from mach.models import AccessLog, Contact, Rag, Role, State, Team
 from mach.permissions import MACH_WORKERS
 from mach.web import links
 from mach.web.children import chronology_rows
@@ -572,18 +573,20 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
     exceptions = list(selectors.exceptions_of(contact))
     is_worker = user.has_role(*MACH_WORKERS)
     is_manager = user.has_role(Role.MANAGER)
-    assessments = {
-        assessment.referral_id: assessment
-        for assessment in Assessment.objects.filter(referral__contact=contact)
-    }
+    referrals = list(contact.referrals.all())
+    opened = workflows.opened_records(referrals)
     return {
         "screening": screening,
         "consultations": selectors.consultations_of(contact),
         "exceptions": exceptions,
         "partner_requests": selectors.partner_requests_of(contact),
         "referrals": [
-            {"referral": referral, "href": links.url_for(assessments.get(referral.pk))}
-            for referral in contact.referrals.all()
+            {
+                "referral": referral,
+                "href": links.url_for(opened.get(referral.pk)),
+                "handled": workflows.handles(referral.outcome),
+            }
+            for referral in referrals
         ],
         "feedback": ReferrerFeedback.objects.filter(contact=contact).first(),
         "can_screen": is_worker and contact.state == State.RECEIVED,

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import timescales
+from .. import timescales, workflows
 from ..audit import record_event
 from ..models import (
     Assessment,
@@ -28,6 +28,7 @@ from ..permissions import MACH_WORKERS
 from .common import AlreadyDone, enqueue_deadline_check, require_role
 
 ASSESSMENT_WORKING_DAYS = 45
+NEXT_STEP_NOT_HANDLED = "next_step_not_handled"
 NO_FACTORS = AssessmentFactor.NO_FACTORS.value
 
 
@@ -54,9 +55,12 @@ def previous_referral(child_id: int, referral_date: date) -> Referral | None:
 
 
 def referrals_open(*, actor: User, contact: Contact, outcome: str) -> list[Referral]:
-    """Make each child of a statutorily decided contact a referral; call inside the decision's
-    transaction. A re-referral raises one alert to the team's managers through the timeliness
-    engine (at once through Celery, or at the next sweep if the queue is down)."""
+    """Make each child of a statutorily decided contact a referral and hand it to the app that
+    opens the decided next step (`outcome`); call inside the decision's transaction.
+
+    A re-referral raises one alert to the team's managers through the timeliness engine (at
+    once through Celery, or at the next sweep if the queue is down). A next step that no app
+    here opens is recorded on the contact as not handled here, never dropped."""
     referral_date = timezone.localtime(contact.received_at).date()
     referrals = []
     for link in contact.contact_people.filter(role=Kind.CHILD).order_by("position", "id"):
@@ -83,9 +87,19 @@ def referrals_open(*, actor: User, contact: Contact, outcome: str) -> list[Refer
             transaction.on_commit(
                 partial(enqueue_deadline_check, "rereferral", referral.pk), robust=True
             )
-        if outcome == "assessment":
-            assessment_open(actor=actor, referral=referral)
         referrals.append(referral)
+    handled = [
+        workflows.open_next_step(actor=actor, referral=referral, step=outcome)
+        for referral in referrals
+    ]
+    if referrals and not all(handled):
+        record_event(
+            actor=actor,
+            subject=contact,
+            action=NEXT_STEP_NOT_HANDLED,
+            reason=f"The next step ({outcome.replace('_', ' ')}) is not handled here.",
+            data={"step": outcome, "referrals": [referral.pk for referral in referrals]},
+        )
     return referrals
 
 
