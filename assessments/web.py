@@ -25,29 +25,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
-from .. import services
-from ..api.assessments import (
+from mach.audit import events_for, log_child_access
+from mach.models import AccessLog, Role, User
+from mach.permissions import CHILD_READERS, MACH_WORKERS
+from mach.services import AlreadyDone
+from mach.web.forms import Field, bind, read_filters, run_form
+from mach.web.pages import page, signed_in_user
+
+from . import services
+from .inputs import (
     ActionInputSerializer,
     AssessmentRecordSerializer,
     AuthoriseSerializer,
     SubmitSerializer,
-    assessments_visible_to,
 )
-from ..audit import events_for, log_child_access
-from ..models import (
-    AccessLog,
+from .models import (
     Assessment,
     AssessmentAction,
     AssessmentFactor,
     AssessmentOutcome,
     AssessmentState,
     ClosureReason,
-    Role,
-    User,
 )
-from ..permissions import CHILD_READERS, MACH_WORKERS
-from .forms import Field, bind, read_filters, run_form
-from .pages import page, signed_in_user
+from .selectors import assessments_visible_to
 
 PAGE_SIZE = 25
 YES_NO = [("true", "Yes"), ("false", "No")]
@@ -165,7 +165,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "mach/assessment_list.html",
+        "assessments/assessment_list.html",
         {
             "filters": [state],
             "listing": listing,
@@ -218,7 +218,7 @@ def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
     _log(request, _visible(user, action.assessment_id), AccessLog.Action.CHANGE)
     try:
         services.assessment_action_complete(actor=user, action=action)
-    except services.AlreadyDone as error:
+    except AlreadyDone as error:
         messages.info(request, str(error))
     else:
         messages.success(request, f"Action done: {_sentence(action)}")
@@ -345,7 +345,7 @@ def _assessment_page(
     actions = list(assessment.actions.all())
     return render(
         request,
-        "mach/assessment_detail.html",
+        "assessments/assessment_detail.html",
         {
             "assessment": assessment,
             "forms": forms,

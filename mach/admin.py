@@ -12,8 +12,6 @@ from django.http import HttpRequest
 from .models import (
     AccessLog,
     Alert,
-    Assessment,
-    AssessmentAction,
     ClosureDay,
     Contact,
     ContactPerson,
@@ -128,22 +126,6 @@ class ReferralAdmin(ReadOnlyAdmin):
     list_display = ("child", "referral_date", "outcome", "is_rereferral", "team")
     list_filter = ("is_rereferral", "outcome", "team")
     list_select_related = ("child", "team")
-
-
-class AssessmentActionInline(admin.TabularInline):
-    model = AssessmentAction
-    fields = ("description", "owner", "due_on", "completed_on")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
-    list_display = ("child", "state", "started_on", "due_on", "outcome", "team")
-    list_filter = ("state", "outcome", "team")
-    list_select_related = ("child", "team")
-    inlines = [AssessmentActionInline]
 
 
 @admin.register(AccessLog)

@@ -9,21 +9,11 @@ class MachConfig(AppConfig):
     verbose_name = "MACH front door"
 
     def ready(self) -> None:
-        from . import chronology, deadlines, selectors, services, workflows
+        from . import chronology, deadlines, workflows
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
         deadlines.register_core_kinds()
         chronology.register_core_sources()
         registrations.register_core_pages()
-        workflows.register_opener(
-            "assessment",
-            workflows.NextStepOpener(
-                open=services.assessment_open, opened=selectors.assessments_of_referrals
-            ),
-        )
-        for name, choices in (
-            ("ContactStateEnum", "mach.models.contacts.State"),
-            ("AssessmentStateEnum", "mach.models.referrals.AssessmentState"),
-            ("AssessmentOutcomeEnum", "mach.models.referrals.AssessmentOutcome"),
-        ):
+        for name, choices in (("ContactStateEnum", "mach.models.contacts.State"),):
             workflows.register_enum_name(name, choices)

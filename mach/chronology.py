@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import workflows
-from .models import Assessment, ContactPerson, Referral
+from .models import ContactPerson, Referral
 from .workflows import Entry
 
 
@@ -59,24 +59,6 @@ def referral_entries(person_ids: Sequence[int]) -> list[Entry]:
     ]
 
 
-def assessment_entries(person_ids: Sequence[int]) -> list[Entry]:
-    return [
-        Entry(
-            at=assessment.created_at,
-            kind="assessment",
-            summary=(
-                f"Child and family assessment due {assessment.due_on:%d %b %Y}"
-                + (f": {assessment.get_outcome_display()}" if assessment.outcome else "")
-            ),
-            record_id=assessment.pk,
-            person_ids=(assessment.child_id,),
-            state=assessment.state,
-        )
-        for assessment in Assessment.objects.filter(child_id__in=person_ids)
-    ]
-
-
 def register_core_sources() -> None:
     workflows.register_chronology_source("contact", contact_entries)
     workflows.register_chronology_source("referral", referral_entries)
-    workflows.register_chronology_source("assessment", assessment_entries)

@@ -22,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from . import workflows
-from .models import Alert, AlertLevel, Assessment, AssessmentAction, Contact, Referral
+from .models import Alert, AlertLevel, Contact, Referral
 from .timescales import WorkingCalendar
 from .workflows import DeadlineKind
 
@@ -58,29 +58,6 @@ def register_core_kinds() -> None:
             ),
             escalates=False,
             select_related=("contact", "previous_referral"),
-        )
-    )
-    workflows.register_deadline_kind(
-        DeadlineKind(
-            key="assessment",
-            model=Assessment,
-            label="Child and family assessment (45 working days)",
-            describe=lambda assessment: (
-                f"Assessment {assessment.pk} (referral of "
-                f"{_local_date(assessment.started_on)}) was due {_local_date(assessment.due_on)}"
-            ),
-        )
-    )
-    workflows.register_deadline_kind(
-        DeadlineKind(
-            key="assessment_action",
-            model=AssessmentAction,
-            label="Assessment action",
-            describe=lambda action: (
-                f"Assessment action for {action.owner} was due {_local_date(action.due_on)}"
-            ),
-            team_id=lambda action: action.assessment.team_id,
-            select_related=("assessment",),
         )
     )
 

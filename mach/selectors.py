@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -11,7 +10,6 @@ from .models import (
     OPEN_STATES,
     AccessLog,
     Alert,
-    Assessment,
     Contact,
     ContactPerson,
     Kind,
@@ -152,11 +150,3 @@ def match_proposals(
 
 def person_merges() -> QuerySet[PersonMerge]:
     return PersonMerge.objects.select_related("duplicate", "kept", "merged_by", "undone_by")
-
-
-def assessments_of_referrals(referral_ids: Sequence[int]) -> dict[int, Assessment]:
-    """The assessment each of these referrals opened, by referral id."""
-    return {
-        assessment.referral_id: assessment
-        for assessment in Assessment.objects.filter(referral_id__in=referral_ids)
-    }

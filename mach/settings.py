@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "mach",
     "triage",
+    "assessments",
     "strategy_meetings",
     "safety_plans",
 ]

@@ -6,14 +6,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 
 from . import workflows
-from .api.assessments import (
-    ActionCompleteApi,
-    AssessmentActionsApi,
-    AssessmentAuthoriseApi,
-    AssessmentDetailApi,
-    AssessmentListApi,
-    AssessmentSubmitApi,
-)
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.oversight import AccessLogApi, AlertAcknowledgeApi, AlertListApi
@@ -41,32 +33,6 @@ api_v1: list[URLPattern | URLResolver] = [
         name="alert-acknowledge",
     ),
     path("access-log/", AccessLogApi.as_view(), name="access-log"),
-    path("assessments/", AssessmentListApi.as_view(), name="assessments"),
-    path(
-        "assessments/<int:assessment_id>/",
-        AssessmentDetailApi.as_view(),
-        name="assessment-detail",
-    ),
-    path(
-        "assessments/<int:assessment_id>/actions/",
-        AssessmentActionsApi.as_view(),
-        name="assessment-actions",
-    ),
-    path(
-        "assessments/<int:assessment_id>/submit/",
-        AssessmentSubmitApi.as_view(),
-        name="assessment-submit",
-    ),
-    path(
-        "assessments/<int:assessment_id>/authorise/",
-        AssessmentAuthoriseApi.as_view(),
-        name="assessment-authorise",
-    ),
-    path(
-        "assessment-actions/<int:action_id>/complete/",
-        ActionCompleteApi.as_view(),
-        name="assessment-action-complete",
-    ),
     path("match-proposals/", MatchProposalListApi.as_view(), name="match-proposals"),
     path(
         "match-proposals/<int:proposal_id>/confirm/",

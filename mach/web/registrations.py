@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from .. import workflows
-from ..models import Assessment, AssessmentAction, Contact, Referral, Role
+from ..models import Contact, Referral, Role
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS
 from ..workflows import NavigationItem
 
@@ -22,20 +22,10 @@ def register_core_pages() -> None:
     workflows.register_navigation(
         NavigationItem("New contact", "web:contact-new", CONTACT_SUBMITTERS, 20)
     )
-    workflows.register_navigation(
-        NavigationItem("Assessments", "web:assessments", CHILD_READERS, order=30)
-    )
     workflows.register_navigation(NavigationItem("Alerts", "web:alerts", (Role.MANAGER,), order=90))
     workflows.register_alert_link(
         Contact, lambda contact: reverse("web:contact", args=[contact.pk])
     )
     workflows.register_alert_link(
         Referral, lambda referral: reverse("web:contact", args=[referral.contact_id])
-    )
-    workflows.register_alert_link(
-        Assessment, lambda assessment: reverse("web:assessment", args=[assessment.pk])
-    )
-    workflows.register_alert_link(
-        AssessmentAction,
-        lambda action: reverse("web:assessment", args=[action.assessment_id]) + "#actions",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path
 
 from .. import workflows
-from . import accounts, alerts, assessments, children, contacts, worklist
+from . import accounts, alerts, children, contacts, worklist
 
 app_name = "web"
 
@@ -28,33 +28,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/<int:alert_id>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
-    path("assessments/", assessments.assessment_list, name="assessments"),
-    path("assessments/<int:assessment_id>/", assessments.assessment_detail, name="assessment"),
-    path(
-        "assessments/<int:assessment_id>/findings/",
-        assessments.record,
-        name="assessment-record",
-    ),
-    path(
-        "assessments/<int:assessment_id>/actions/",
-        assessments.action_add,
-        name="assessment-action-add",
-    ),
-    path(
-        "assessment-actions/<int:action_id>/complete/",
-        assessments.action_complete,
-        name="assessment-action-complete",
-    ),
-    path(
-        "assessments/<int:assessment_id>/submit/",
-        assessments.submit,
-        name="assessment-submit",
-    ),
-    path(
-        "assessments/<int:assessment_id>/authorise/",
-        assessments.authorise,
-        name="assessment-authorise",
-    ),
 ]
 
 # Each workflow app registers its page module, mounted here among the pages.

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from mach.models import Assessment, Referral, User
+from assessments.models import Assessment
+from mach.models import Referral, User
 from tests.conftest import Api, SignedIn
 from tests.web.conftest import page_text
 
