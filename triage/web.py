@@ -18,8 +18,7 @@ from rest_framework.serializers import Serializer
 
 from mach import selectors as core_selectors
 from mach import workflows
-from mach.api.contacts import shown_contact
-from mach.audit import log_child_access
+from mach.audit import log_child_access, read_contact_and_log_access
 from mach.models import AccessLog, Contact, Rag, Role, State, Team
 from mach.permissions import MACH_WORKERS
 from mach.web import links
@@ -164,7 +163,7 @@ def _access(request: HttpRequest) -> str:
 def screening(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Screen a received contact with the chronology of its children beside the form."""
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     if contact.state != State.RECEIVED:
         messages.info(request, f"{contact.reference} is {contact.get_state_display().lower()}.")
         return redirect("web:contact", contact.pk)
@@ -230,7 +229,7 @@ def _screening_awaiting(request: HttpRequest, contact: Contact) -> Screening | N
 @page(Role.MANAGER)
 def oversight(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     screening = _screening_awaiting(request, contact)
     if screening is None:
         return redirect("web:contact", contact.pk)
@@ -268,7 +267,7 @@ def oversight(request: HttpRequest, contact_id: int) -> HttpResponse:
 @page(Role.MANAGER)
 def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     screening = _screening_awaiting(request, contact)
     if screening is None:
         return redirect("web:contact", contact.pk)
@@ -294,7 +293,7 @@ def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpRespon
 def pattern_flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
     user = signed_in_user(request)
     flag = get_object_or_404(selectors.pattern_flags_for(user).select_related("child"), pk=flag_id)
-    contact = shown_contact(request, flag.contact_id, _access(request))
+    contact = read_contact_and_log_access(request, flag.contact_id, _access(request))
     form = FormPage(
         title=f"Review the pattern of contacts about {flag.child.full_name}",
         caption=contact.reference,
@@ -341,7 +340,7 @@ def _contact_form(
     `refusal(contact)` says why the form is not offered now (the user goes back to the
     contact with that message); the service refuses again if the state changes meanwhile."""
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     reason = refusal(contact)
     if reason:
         messages.info(request, reason)
@@ -409,7 +408,7 @@ def consultation_exception(request: HttpRequest, contact_id: int) -> HttpRespons
 def consultation_exception_decision(request: HttpRequest, exception_id: int) -> HttpResponse:
     user = signed_in_user(request)
     exception = get_object_or_404(selectors.consultation_exceptions_for(user), pk=exception_id)
-    contact = shown_contact(request, exception.contact_id, _access(request))
+    contact = read_contact_and_log_access(request, exception.contact_id, _access(request))
     if exception.state != ExceptionState.REQUESTED:
         messages.info(request, "That exception has already been decided.")
         return redirect("web:contact", contact.pk)
@@ -504,7 +503,7 @@ def partner_request_response(request: HttpRequest, request_id: int) -> HttpRespo
     if is_partner:
         back = reverse("web:information-requests")
     else:
-        shown_contact(request, partner_request.contact_id, _access(request))
+        read_contact_and_log_access(request, partner_request.contact_id, _access(request))
         back = _contact_url(partner_request.contact_id)
     if partner_request.state != PartnerRequestState.SENT:
         messages.info(request, "That request has already been answered.")
@@ -538,7 +537,7 @@ def information_requests(request: HttpRequest) -> HttpResponse:
 @page(*MACH_WORKERS)
 def feedback_given(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     feedback = get_object_or_404(ReferrerFeedback, contact=contact)
     form = FormPage(
         title="Record feedback given to the referrer",

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import chronology, selectors, services
-from ..api.people import ReasonSerializer
 from ..audit import log_child_access
+from ..inputs import ReasonSerializer
 from ..models import Person, Role
 from ..permissions import CHILD_READERS
 from .forms import Field
