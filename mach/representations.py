@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -114,7 +113,7 @@ class ContactSerializer(serializers.ModelSerializer):
         ]
 
     def get_overdue(self, contact: Contact) -> bool:
-        return contact.is_open and contact.decision_due_at < timezone.now()
+        return contact.is_overdue()
 
     @extend_schema_field(ContactPersonSerializer(many=True))
     def get_children(self, contact: Contact) -> list[dict[str, Any]]:

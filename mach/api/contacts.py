@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -19,7 +18,6 @@ from .. import selectors
 from ..audit import log_child_access, read_contact_and_log_access
 from ..inputs import ContactInputSerializer, contact_create_from_input
 from ..models import (
-    OPEN_STATES,
     Contact,
     Kind,
     Rag,
@@ -27,6 +25,7 @@ from ..models import (
     State,
     User,
 )
+from ..models.contacts import ContactQuerySet
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, roles
 from ..representations import ContactDetailSerializer, ContactSerializer, people_of
 from .idempotency import HEADER, idempotent
@@ -53,12 +52,9 @@ class ContactFilter(django_filters.FilterSet):
         model = Contact
         fields = ["state", "rag", "overdue", "team"]
 
-    def filter_overdue(
-        self, queryset: QuerySet[Contact], name: str, value: bool
-    ) -> QuerySet[Contact]:
-        if value:
-            return selectors.overdue(queryset, now=timezone.now())
-        return queryset.exclude(state__in=OPEN_STATES, decision_due_at__lt=timezone.now())
+    def filter_overdue(self, queryset: ContactQuerySet, name: str, value: bool) -> ContactQuerySet:
+        now = timezone.now()
+        return queryset.overdue(now) if value else queryset.not_overdue(now)
 
 
 class ContactPagination(CursorPagination):
