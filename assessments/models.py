@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from mach.models import Timed
+from mach.models import Timed, User
 from mach.models.timeliness import alert_due_index
+from mach.permissions import transition_permission
 
 
 class AssessmentFactor(models.TextChoices):
@@ -71,6 +72,11 @@ class AssessmentOutcome(models.TextChoices):
 class ClosureReason(models.TextChoices):
     RC8 = "RC8", "RC8: case closed after assessment, no further action"
     RC9 = "RC9", "RC9: case closed after assessment, referred to early help"
+
+
+def may_authorise(assessment: Assessment, user: User) -> bool:
+    """An assessment's outcome is authorised by a manager other than the one who submitted it."""
+    return assessment.submitted_by_id != user.pk
 
 
 class Assessment(Timed):
@@ -141,7 +147,10 @@ class Assessment(Timed):
         """The worker's outcome goes to a manager; the rules are checked by the service."""
 
     @transition(
-        field=state, source=AssessmentState.AWAITING_AUTHORISATION, target=AssessmentState.OPEN
+        field=state,
+        source=AssessmentState.AWAITING_AUTHORISATION,
+        target=AssessmentState.OPEN,
+        permission=transition_permission(may_authorise),
     )
     def return_to_worker(self) -> None:
         """The manager sends it back for more work."""
@@ -150,6 +159,7 @@ class Assessment(Timed):
         field=state,
         source=AssessmentState.AWAITING_AUTHORISATION,
         target=AssessmentState.COMPLETED,
+        permission=transition_permission(may_authorise),
     )
     def authorise(self) -> None:
         self.stop_clock()

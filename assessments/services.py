@@ -22,6 +22,7 @@ from .models import (
     AssessmentFactor,
     AssessmentOutcome,
     AssessmentState,
+    may_authorise,
 )
 
 ASSESSMENT_WORKING_DAYS = 45
@@ -188,7 +189,7 @@ def assessment_authorise(
         assessment = _locked_assessment(assessment)
         if assessment.state != AssessmentState.AWAITING_AUTHORISATION:
             raise AlreadyDone("The assessment is not awaiting authorisation.")
-        if assessment.submitted_by_id == actor.pk:
+        if not may_authorise(assessment, actor):
             raise PermissionDenied("A manager cannot authorise an assessment they submitted.")
         if (
             authorise

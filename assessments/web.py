@@ -46,6 +46,7 @@ from .models import (
     AssessmentOutcome,
     AssessmentState,
     ClosureReason,
+    may_authorise,
 )
 from .selectors import assessments_visible_to
 
@@ -361,7 +362,7 @@ def _assessment_page(
             "may_complete": user.has_role(*MACH_WORKERS),
             "awaiting_another_manager": (
                 assessment.state == AssessmentState.AWAITING_AUTHORISATION
-                and assessment.submitted_by_id == user.pk
+                and not may_authorise(assessment, user)
             ),
         },
         status=status,
@@ -379,7 +380,7 @@ def _forms(user: User, assessment: Assessment) -> dict[str, list[Field]]:
         # The submitter is told another manager must decide, rather than offered a refusal.
         "authorise": user.has_role(Role.MANAGER)
         and assessment.state == AssessmentState.AWAITING_AUTHORISATION
-        and assessment.submitted_by_id != user.pk,
+        and may_authorise(assessment, user),
     }
     return {name: _questions(name, assessment) for name, shown in offered.items() if shown}
 

@@ -29,6 +29,8 @@ from .models import (
     ReferrerFeedback,
     Screening,
     ScreeningState,
+    may_decide_exception,
+    may_oversee,
 )
 from .thresholds import LEVEL_NAMES, STATUTORY, Outcome, is_consistent
 
@@ -171,7 +173,7 @@ def threshold_authorise(*, actor: User, contact: Contact, rationale: str) -> Scr
         screening = selectors.current_screening(contact)
         if screening is None or screening.state != ScreeningState.SUBMITTED:
             raise AlreadyDone("There is no screening awaiting oversight.")
-        if screening.screened_by_id == actor.pk:
+        if not may_oversee(screening, actor):
             raise PermissionDenied("The manager who screened cannot authorise their own screening.")
         if screening.threshold_authorised:
             raise AlreadyDone("The threshold was already authorised.")
@@ -215,7 +217,7 @@ def oversight_decide(
             raise AlreadyDone(f"The contact is {contact.get_state_display().lower()}.")
         screening = selectors.current_screening(contact)
         assert screening is not None and screening.state == ScreeningState.SUBMITTED
-        if screening.screened_by_id == actor.pk:
+        if not may_oversee(screening, actor):
             raise PermissionDenied("Oversight by the person who screened the contact is refused.")
         now = timezone.now()
         screening.oversight_decision = decision
@@ -400,7 +402,7 @@ def consultation_exception_decide(
         raise ValidationError({"rationale": "Give the rationale for the decision."})
     with transaction.atomic():
         exception = ConsultationException.objects.select_for_update().get(pk=exception.pk)
-        if exception.requested_by_id == actor.pk:
+        if not may_decide_exception(exception, actor):
             raise PermissionDenied("A manager cannot authorise an exception they requested.")
         if authorise:
             exception.authorise()

@@ -51,6 +51,8 @@ from .models import (
     ReferrerFeedback,
     Screening,
     ScreeningState,
+    may_decide_exception,
+    may_oversee,
 )
 from .thresholds import LEVEL_NAMES, LEVEL_RESPONSES, Outcome, is_consistent
 
@@ -220,7 +222,7 @@ def _screening_awaiting(request: HttpRequest, contact: Contact) -> Screening | N
     if screening is None or screening.state != ScreeningState.SUBMITTED:
         messages.info(request, f"{contact.reference} is not awaiting oversight.")
         return None
-    if screening.screened_by_id == request.user.pk:
+    if not may_oversee(screening, signed_in_user(request)):
         messages.info(request, "You screened this contact, so another manager must oversee it.")
         return None
     return screening
@@ -412,7 +414,7 @@ def consultation_exception_decision(request: HttpRequest, exception_id: int) -> 
     if exception.state != ExceptionState.REQUESTED:
         messages.info(request, "That exception has already been decided.")
         return redirect("web:contact", contact.pk)
-    if exception.requested_by_id == user.pk:
+    if not may_decide_exception(exception, user):
         raise PermissionDenied("A manager cannot authorise an exception they requested.")
     form = FormPage(
         title="Decide the exception",
@@ -592,7 +594,7 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
         "can_oversee": is_manager
         and screening is not None
         and screening.state == ScreeningState.SUBMITTED
-        and screening.screened_by_id != user.pk,
+        and may_oversee(screening, user),
         "can_ask_partners": is_worker and not _why_partners_cannot_be_asked(contact),
         "can_record": is_worker and contact.state != State.DECIDED,
         "decidable_exceptions": {
@@ -600,7 +602,7 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
             for exception in exceptions
             if is_manager
             and exception.state == ExceptionState.REQUESTED
-            and exception.requested_by_id != user.pk
+            and may_decide_exception(exception, user)
         },
         "is_worker": is_worker,
     }
