@@ -22,6 +22,7 @@ from .models import (
     AssessmentFactor,
     AssessmentOutcome,
     AssessmentState,
+    ClosureReason,
     may_authorise,
 )
 
@@ -152,7 +153,7 @@ def assessment_submit(
             errors["child_seen_alone"] = "Record whether the child was seen alone."
         if outcome not in AssessmentOutcome.values:
             errors["outcome"] = "Choose an outcome."
-        if outcome == AssessmentOutcome.CLOSURE and closure_reason not in ("RC8", "RC9"):
+        if outcome == AssessmentOutcome.CLOSURE and closure_reason not in ClosureReason.values:
             errors["closure_reason"] = "Closure needs reason RC8 or RC9."
         if timezone.localdate() > assessment.due_on and not exceeded_reason.strip():
             errors["exceeded_reason"] = "Say why the assessment took over 45 working days."

@@ -237,6 +237,16 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
+# Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
+# for a rule not set here and reads the setting at call time.
+for _rule in (
+    "THRESHOLD_LEVEL_NAMES",
+    "THRESHOLD_OUTCOMES_BY_LEVEL",
+    "OVERSIGHT_WORKING_DAYS",
+    "PARTNER_RED_RESPONSE_HOURS",
+):
+    if os.environ.get(_rule):
+        globals()[_rule] = json.loads(os.environ[_rule])
 # The dotted path of the class that carries a decision back to the referrer; empty: the
 # app's own default (email).
 REFERRER_FEEDBACK_CHANNEL = os.environ.get("REFERRER_FEEDBACK_CHANNEL", "")

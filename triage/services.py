@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mach import timescales
 from mach.audit import record_event
-from mach.models import Contact, Kind, Role, State, Team, User
+from mach.models import Contact, Kind, Rag, Role, State, Team, User
 from mach.permissions import MACH_WORKERS
 from mach.services import AlreadyDone, referrals_open, require_role
 
@@ -32,10 +32,16 @@ from .models import (
     may_decide_exception,
     may_oversee,
 )
-from .thresholds import LEVEL_NAMES, STATUTORY, Outcome, is_consistent
+from .thresholds import (
+    STATUTORY,
+    Outcome,
+    is_consistent,
+    level_name,
+    oversight_working_days,
+    red_response_hours,
+)
 
 PATTERN_THRESHOLD = 3
-RED_RESPONSE_HOURS = 4
 
 
 class GuardrailRefused(AlreadyDone):
@@ -87,7 +93,7 @@ def screening_submit(
                 f"The contact is {contact.get_state_display().lower()}, not received."
             )
         now = timezone.now()
-        due = timescales.add_working_days(now, 0)
+        due = timescales.add_working_days(now, oversight_working_days())
         screening = Screening(
             contact=contact,
             threshold_level=threshold_level,
@@ -274,7 +280,7 @@ def oversight_decide(
 
 def _check_decision_guardrails(contact: Contact, screening: Screening, outcome: str) -> None:
     if not is_consistent(screening.threshold_level, outcome) and not screening.threshold_authorised:
-        level = LEVEL_NAMES.get(screening.threshold_level, str(screening.threshold_level))
+        level = level_name(screening.threshold_level)
         raise GuardrailRefused(
             f"Level {screening.threshold_level} ({level}) with outcome '{outcome}' is outside "
             "the threshold table: a manager must authorise it with a rationale first."
@@ -441,9 +447,10 @@ def partner_request_send(
     question: str,
     organisation: Team | None = None,
 ) -> PartnerRequest:
-    """Ask a partner agency for information: due in 1 working day, or 4 working hours when the
-    contact's RAG is red. Refused (409) until the parents are consulted or an exception is
-    authorised (G1), and once the contact is decided."""
+    """Ask a partner agency for information: due in 1 working day, or in
+    `PARTNER_RED_RESPONSE_HOURS` working hours (4 by default) when the contact's RAG is red.
+    Refused (409) until the parents are consulted or an exception is authorised (G1), and once
+    the contact is decided."""
     require_role(actor, MACH_WORKERS)
     if not question.strip():
         raise ValidationError({"question": "Write the question for the agency."})
@@ -459,8 +466,8 @@ def partner_request_send(
         now = timezone.now()
         calendar = timescales.WorkingCalendar.current()
         due = (
-            calendar.add_working_hours(now, RED_RESPONSE_HOURS)
-            if contact.rag == "red"
+            calendar.add_working_hours(now, red_response_hours())
+            if contact.rag == Rag.RED
             else calendar.add_working_days(now, 1)
         )
         request = PartnerRequest(

@@ -54,70 +54,74 @@ from .models import (
     may_decide_exception,
     may_oversee,
 )
-from .thresholds import LEVEL_NAMES, LEVEL_RESPONSES, Outcome, is_consistent
+from .thresholds import LEVEL_RESPONSES, Outcome, is_consistent, level_name
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 
-SCREENING_QUESTIONS = (
-    Field(
-        "threshold_level",
-        "Threshold level",
-        kind="radios",
-        choices=[
-            (str(level), f"{level}: {LEVEL_NAMES.get(level, level)} ({response})")
-            for level, response in LEVEL_RESPONSES.items()
-        ],
-    ),
-    Field(
-        "rag",
-        "Priority within the decision window (RAG)",
-        kind="radios",
-        choices=list(Rag.choices),
-        noun="the RAG rating",
-    ),
-    Field(
-        "childs_voice",
-        "The child's voice",
-        kind="textarea",
-        hint="The child's own words; if they cannot give them, their lived experience as "
-        "observed, and why words are not available.",
-    ),
-    Field(
-        "history_analysis",
-        "Analysis of the history",
-        kind="textarea",
-        hint="What the chronology of the child, siblings and household adults shows, beyond "
-        "the latest incident.",
-    ),
-    Field(
-        "parents_consulted",
-        "Have the parents been consulted?",
-        kind="radios",
-        choices=YES_NO,
-        noun="whether the parents have been consulted",
-    ),
-    Field(
-        "parents_not_consulted_reason",
-        "Why the parents have not been consulted",
-        kind="textarea",
-        hint="Needed when they have not",
-    ),
-    Field("analysis", "Analysis", kind="textarea", noun="your analysis"),
-    Field(
-        "recommended_outcome",
-        "Recommended outcome",
-        kind="radios",
-        choices=list(Outcome.choices),
-        noun="the recommended outcome",
-    ),
-    Field(
-        "alternatives_considered",
-        "Early help and lower options considered, and why they were rejected",
-        kind="textarea",
-        hint="Needed for an assessment, a strategy discussion or immediate protection",
-        noun="why early help and lower options were rejected",
-    ),
-)
+
+def screening_questions() -> tuple[Field, ...]:
+    """The screening form, with the level names the settings hold now."""
+    return (
+        Field(
+            "threshold_level",
+            "Threshold level",
+            kind="radios",
+            choices=[
+                (str(level), f"{level}: {level_name(level)} ({response})")
+                for level, response in LEVEL_RESPONSES.items()
+            ],
+        ),
+        Field(
+            "rag",
+            "Priority within the decision window (RAG)",
+            kind="radios",
+            choices=list(Rag.choices),
+            noun="the RAG rating",
+        ),
+        Field(
+            "childs_voice",
+            "The child's voice",
+            kind="textarea",
+            hint="The child's own words; if they cannot give them, their lived experience as "
+            "observed, and why words are not available.",
+        ),
+        Field(
+            "history_analysis",
+            "Analysis of the history",
+            kind="textarea",
+            hint="What the chronology of the child, siblings and household adults shows, beyond "
+            "the latest incident.",
+        ),
+        Field(
+            "parents_consulted",
+            "Have the parents been consulted?",
+            kind="radios",
+            choices=YES_NO,
+            noun="whether the parents have been consulted",
+        ),
+        Field(
+            "parents_not_consulted_reason",
+            "Why the parents have not been consulted",
+            kind="textarea",
+            hint="Needed when they have not",
+        ),
+        Field("analysis", "Analysis", kind="textarea", noun="your analysis"),
+        Field(
+            "recommended_outcome",
+            "Recommended outcome",
+            kind="radios",
+            choices=list(Outcome.choices),
+            noun="the recommended outcome",
+        ),
+        Field(
+            "alternatives_considered",
+            "Early help and lower options considered, and why they were rejected",
+            kind="textarea",
+            hint="Needed for an assessment, a strategy discussion or immediate protection",
+            noun="why early help and lower options were rejected",
+        ),
+    )
+
 
 OVERSIGHT_QUESTIONS = (
     Field(
@@ -169,7 +173,7 @@ def screening(request: HttpRequest, contact_id: int) -> HttpResponse:
     if contact.state != State.RECEIVED:
         messages.info(request, f"{contact.reference} is {contact.get_state_display().lower()}.")
         return redirect("web:contact", contact.pk)
-    fields = bind(SCREENING_QUESTIONS, request.POST if _posted(request) else None)
+    fields = bind(screening_questions(), request.POST if _posted(request) else None)
     summary: list[tuple[str, str]] = []
     if _posted(request):
         summary = run_form(
