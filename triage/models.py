@@ -317,6 +317,9 @@ class ReferrerFeedback(Timed):
     sent_by = models.ForeignKey(
         "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    sending_since = models.DateTimeField(
+        null=True, blank=True, help_text="claimed by a worker that is sending it now"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

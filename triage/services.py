@@ -4,10 +4,11 @@ one transaction, writes an event, and defers side effects until commit."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mach import timescales
@@ -42,6 +43,8 @@ from .thresholds import (
 )
 
 PATTERN_THRESHOLD = 3
+# A worker that claimed a feedback and died: another may send it after this long.
+FEEDBACK_CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 class GuardrailRefused(AlreadyDone):
@@ -316,24 +319,42 @@ def _enqueue_feedback(feedback_id: int) -> None:
 
 
 def feedback_send(feedback_id: int) -> bool:
-    """Send the feedback through the configured channel, once; False when it needs a worker
-    (no address for the channel) or was already sent."""
+    """Send the feedback through the configured channel; False when it needs a worker (no
+    address for the channel), was already sent, or another worker is sending it.
+
+    The row is claimed in one UPDATE and no lock is held while the channel talks to the outside
+    world; the delivery is then recorded in its own transaction. A send that fails releases the
+    claim for the next try; a claim older than `FEEDBACK_CLAIM_TIMEOUT` (a worker that died)
+    can be taken again."""
     from .feedback import channel
 
-    with transaction.atomic():
-        feedback = (
-            ReferrerFeedback.objects.select_for_update(skip_locked=True)
-            .select_related("contact")
-            .filter(pk=feedback_id, sent_at__isnull=True)
-            .first()
+    claimed_at = timezone.now()
+    claimed = (
+        ReferrerFeedback.objects.filter(pk=feedback_id, sent_at__isnull=True)
+        .exclude(recipient="")
+        .filter(
+            Q(sending_since__isnull=True) | Q(sending_since__lt=claimed_at - FEEDBACK_CLAIM_TIMEOUT)
         )
-        if feedback is None or not feedback.recipient:
-            return False
-        channel().send(feedback)
+        .update(sending_since=claimed_at)
+    )
+    if not claimed:
+        return False
+    feedback = ReferrerFeedback.objects.select_related("contact").get(pk=feedback_id)
+    carrier = channel()
+    try:
+        carrier.send(feedback)
+    except Exception:
+        ReferrerFeedback.objects.filter(pk=feedback_id, sending_since=claimed_at).update(
+            sending_since=None
+        )
+        raise
+    with transaction.atomic(durable=True):
+        feedback = ReferrerFeedback.objects.select_for_update().get(pk=feedback_id)
         feedback.sent_at = timezone.now()
-        feedback.channel = channel().name
+        feedback.channel = carrier.name
+        feedback.sending_since = None
         feedback.stop_clock()
-        feedback.save(update_fields=["sent_at", "channel", "next_alert_at"])
+        feedback.save(update_fields=["sent_at", "channel", "sending_since", "next_alert_at"])
         record_event(
             actor=None, subject=feedback, action="feedback_sent", data={"to": feedback.recipient}
         )
