@@ -68,7 +68,7 @@ def assessment_record(*, actor: User, assessment: Assessment, **fields: Any) -> 
         raise ValueError(f"Not assessment fields: {sorted(unknown)}")
     if "factors" in fields:
         _check_factors(fields["factors"])
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assessment = _locked_assessment(assessment)
         if assessment.state != AssessmentState.OPEN:
             raise AlreadyDone("Only an open assessment can be changed.")
@@ -96,7 +96,7 @@ def assessment_action_add(
     calendar = timescales.WorkingCalendar.current()
     if not calendar.is_working_day(due_on):
         raise ValidationError({"due_on": "Choose a working day."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assessment = _locked_assessment(assessment)
         if assessment.state == AssessmentState.COMPLETED:
             raise AlreadyDone("The assessment is completed.")
@@ -111,7 +111,7 @@ def assessment_action_add(
 
 def assessment_action_complete(*, actor: User, action: AssessmentAction) -> AssessmentAction:
     require_role(actor, MACH_WORKERS)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         action = AssessmentAction.objects.select_for_update().get(pk=action.pk)
         if action.completed_on is not None:
             raise AlreadyDone("This action is already complete.")
@@ -135,7 +135,7 @@ def assessment_submit(
     the family network, the analysis and valid factors; closure needs RC8 or RC9 and is refused
     (409) while any action is open; an assessment past 45 working days needs the reason."""
     require_role(actor, MACH_WORKERS)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assessment = _locked_assessment(assessment)
         if assessment.state != AssessmentState.OPEN:
             raise AlreadyDone("Only an open assessment can be submitted.")
@@ -186,7 +186,7 @@ def assessment_authorise(
     require_role(actor, (Role.MANAGER,))
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the decision."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assessment = _locked_assessment(assessment)
         if assessment.state != AssessmentState.AWAITING_AUTHORISATION:
             raise AlreadyDone("The assessment is not awaiting authorisation.")

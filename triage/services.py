@@ -89,7 +89,7 @@ def screening_submit(
         )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         if contact.state != State.RECEIVED:
             raise AlreadyDone(
@@ -160,7 +160,7 @@ def pattern_flag_review(*, actor: User, flag: PatternFlag, conclusion: str) -> P
     require_role(actor, (Role.MANAGER,))
     if not conclusion.strip():
         raise ValidationError({"conclusion": "Record what the review concluded."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         flag = PatternFlag.objects.select_for_update().get(pk=flag.pk)
         if flag.reviewed_at is not None:
             raise AlreadyDone("This pattern flag was already reviewed.")
@@ -177,7 +177,7 @@ def threshold_authorise(*, actor: User, contact: Contact, rationale: str) -> Scr
     require_role(actor, (Role.MANAGER,))
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the authorisation."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         screening = selectors.current_screening(contact)
         if screening is None or screening.state != ScreeningState.SUBMITTED:
@@ -220,7 +220,7 @@ def oversight_decide(
         errors["outcome"] = "Choose the outcome the decision changes to."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         if contact.state != State.AWAITING_OVERSIGHT:
             raise AlreadyDone(f"The contact is {contact.get_state_display().lower()}.")
@@ -366,7 +366,7 @@ def feedback_record_given(*, actor: User, feedback: ReferrerFeedback, how: str) 
     require_role(actor, MACH_WORKERS)
     if not how.strip():
         raise ValidationError({"how": "Say how the feedback was given."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         feedback = ReferrerFeedback.objects.select_for_update().get(pk=feedback.pk)
         if feedback.sent_at is not None:
             raise AlreadyDone("The feedback was already given.")
@@ -385,7 +385,7 @@ def parent_consultation_record(
     require_role(actor, MACH_WORKERS)
     if not summary.strip():
         raise ValidationError({"summary": "Record what the parents said."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         consultation = ParentConsultation.objects.create(
             contact=contact,
@@ -410,7 +410,7 @@ def consultation_exception_request(
         errors["attempts"] = "Record the attempts made to reach the parents."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         exception = ConsultationException.objects.create(
             contact=contact, ground=ground, details=details, attempts=attempts, requested_by=actor
@@ -427,7 +427,7 @@ def consultation_exception_decide(
     require_role(actor, (Role.MANAGER,))
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the decision."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         exception = ConsultationException.objects.select_for_update().get(pk=exception.pk)
         if not may_decide_exception(exception, actor):
             raise PermissionDenied("A manager cannot authorise an exception they requested.")
@@ -475,7 +475,7 @@ def partner_request_send(
     require_role(actor, MACH_WORKERS)
     if not question.strip():
         raise ValidationError({"question": "Write the question for the agency."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         if contact.state == State.DECIDED:
             raise AlreadyDone("The contact is already decided.")
@@ -519,7 +519,7 @@ def partner_request_answer(
         require_role(actor, MACH_WORKERS)
     if not response.strip():
         raise ValidationError({"response": "Write the agency's response."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
         if request.state != PartnerRequestState.SENT:
             raise AlreadyDone("This request was already answered.")
