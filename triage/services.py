@@ -115,7 +115,7 @@ def screening_submit(
         )
         screening.start_clock(due)
         screening.save()
-        contact.submit_screening()
+        contact.send_for_oversight()
         contact.rag = rag
         contact.save(update_fields=["state", "rag"])
         if parents_consulted and not ParentConsultation.objects.filter(contact=contact).exists():
@@ -236,7 +236,7 @@ def oversight_decide(
         if decision == OversightDecision.RETURN:
             screening.return_to_worker()
             screening.save()
-            contact.return_for_rescreening()
+            contact.return_to_worker()
             contact.save(update_fields=["state"])
             record_event(
                 actor=actor,

@@ -157,12 +157,12 @@ class Contact(Timed):
         return self.is_open and self.decision_due_at < (now or timezone.now())
 
     @transition(field=state, source=State.RECEIVED, target=State.AWAITING_OVERSIGHT)
-    def submit_screening(self) -> None:
-        """A screening was submitted; the decision clock keeps running until oversight."""
+    def send_for_oversight(self) -> None:
+        """A worker's recommendation waits for a manager; the decision clock keeps running."""
 
     @transition(field=state, source=State.AWAITING_OVERSIGHT, target=State.RECEIVED)
-    def return_for_rescreening(self) -> None:
-        """Oversight sent the screening back to the worker."""
+    def return_to_worker(self) -> None:
+        """The manager sent the recommendation back for more work."""
 
     @transition(field=state, source=State.AWAITING_OVERSIGHT, target=State.DECIDED)
     def decide(self, outcome: str) -> None:
