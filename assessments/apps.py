@@ -55,14 +55,18 @@ class AssessmentsConfig(AppConfig):
         )
         workflows.register_chronology_source("assessment", selectors.assessment_entries)
         workflows.register_navigation(
-            workflows.NavigationItem("Assessments", "web:assessments", CHILD_READERS, order=30)
+            workflows.NavigationItem(
+                "Assessments", "assessments:assessments", CHILD_READERS, order=30
+            )
         )
         workflows.register_alert_link(
-            Assessment, lambda assessment: reverse("web:assessment", args=[assessment.pk])
+            Assessment, lambda assessment: reverse("assessments:assessment", args=[assessment.pk])
         )
         workflows.register_alert_link(
             AssessmentAction,
-            lambda action: reverse("web:assessment", args=[action.assessment_id]) + "#actions",
+            lambda action: (
+                reverse("assessments:assessment", args=[action.assessment_id]) + "#actions"
+            ),
         )
         workflows.register_urls(
             "assessments",

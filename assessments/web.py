@@ -223,7 +223,7 @@ def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
         messages.info(request, str(error))
     else:
         messages.success(request, f"Action done: {_sentence(action)}")
-    return redirect("web:assessment", action.assessment_id)
+    return redirect("assessments:assessment", action.assessment_id)
 
 
 @require_POST
@@ -311,7 +311,7 @@ def _change(
 
     fields = [item for questions in forms.values() for item in questions]
     if not run_form(fields, request.POST, serializer, act):
-        return redirect("web:assessment", assessment.pk)
+        return redirect("assessments:assessment", assessment.pk)
     return _assessment_page(request, assessment.pk, bound=forms, status=400)
 
 
@@ -340,7 +340,7 @@ def _assessment_page(
     ]
     if stale:
         messages.info(request, " ".join(stale))
-        return redirect("web:assessment", assessment.pk)
+        return redirect("assessments:assessment", assessment.pk)
     forms.update({name: questions for name, questions in (bound or {}).items() if name in forms})
     _log(request, assessment, AccessLog.Action.VIEW)
     actions = list(assessment.actions.all())

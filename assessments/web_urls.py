@@ -6,6 +6,8 @@ from django.urls import path
 
 from . import web as assessments
 
+app_name = "assessments"
+
 urlpatterns = [
     path("assessments/", assessments.assessment_list, name="assessments"),
     path("assessments/<int:assessment_id>/", assessments.assessment_detail, name="assessment"),

@@ -73,4 +73,6 @@ urlpatterns = [
     ),
     path("api/v1/", include(api_v1)),
     path("", include("mach.web.urls")),
+    # Each workflow app's pages, under the app's own namespace (`triage:screening`).
+    *(path("", include(urls.web)) for _, urls in workflows.url_modules.items() if urls.web),
 ]

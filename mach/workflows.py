@@ -133,8 +133,9 @@ class PeriodicTask:
 
 @dataclass(frozen=True)
 class UrlModules:
-    """An app's URL modules (dotted paths): `web` is mounted among the pages, `api` under
-    /api/v1/. Either may be empty."""
+    """An app's URL modules (dotted paths): `web`, whose `app_name` is the app's label, is
+    mounted at the root under that namespace (`triage:screening`); `api` under /api/v1/.
+    Either may be empty."""
 
     web: str = ""
     api: str = ""

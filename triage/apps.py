@@ -81,11 +81,11 @@ def _register_pages() -> None:
     )
 
     workflows.register_navigation(
-        NavigationItem("Oversight", "web:oversight-queue", (Role.MANAGER,), 40)
+        NavigationItem("Oversight", "triage:oversight-queue", (Role.MANAGER,), 40)
     )
     workflows.register_navigation(
         NavigationItem(
-            "Requests for information", "web:information-requests", (Role.PARTNER_AGENCY,), 15
+            "Requests for information", "triage:information-requests", (Role.PARTNER_AGENCY,), 15
         )
     )
     workflows.register_contact_panel(
@@ -96,7 +96,7 @@ def _register_pages() -> None:
             model, lambda record: reverse("web:contact", args=[record.contact_id])
         )
     workflows.register_alert_link(
-        PatternFlag, lambda flag: reverse("web:pattern-flag-review", args=[flag.pk])
+        PatternFlag, lambda flag: reverse("triage:pattern-flag-review", args=[flag.pk])
     )
 
 

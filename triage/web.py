@@ -284,7 +284,7 @@ def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpRespon
         serializer=RationaleSerializer,
         submit="Authorise",
         done="Threshold authorised.",
-        back_url=reverse("web:oversight", args=[contact.pk]),
+        back_url=reverse("triage:oversight", args=[contact.pk]),
         intro="triage/screening_summary.html",
         context={"contact": contact, "screening": screening},
     )
@@ -315,7 +315,7 @@ def pattern_flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
         serializer=ConclusionSerializer,
         submit="Record the review",
         done="Pattern reviewed.",
-        back_url=reverse("web:oversight", args=[contact.pk]),
+        back_url=reverse("triage:oversight", args=[contact.pk]),
         intro="triage/pattern_intro.html",
         context={
             "flag": flag,
@@ -507,7 +507,7 @@ def partner_request_response(request: HttpRequest, request_id: int) -> HttpRespo
         requests = requests.filter(organisation_id=user.team_id)
     partner_request = get_object_or_404(requests, pk=request_id)
     if is_partner:
-        back = reverse("web:information-requests")
+        back = reverse("triage:information-requests")
     else:
         read_contact_and_log_access(request, partner_request.contact_id, _access(request))
         back = _contact_url(partner_request.contact_id)

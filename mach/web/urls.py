@@ -1,10 +1,10 @@
-"""The web UI's pages. Workflow apps register their own module through `mach.workflows`."""
+"""The core's pages; each workflow app's pages are mounted under its own namespace by the
+project URLconf (registered through `mach.workflows`)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, path
 
-from .. import workflows
 from . import accounts, alerts, children, contacts, worklist
 
 app_name = "web"
@@ -28,9 +28,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/<int:alert_id>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
-]
-
-# Each workflow app registers its page module, mounted here among the pages.
-urlpatterns += [
-    path("", include(urls.web)) for _, urls in workflows.url_modules.items() if urls.web
 ]
