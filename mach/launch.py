@@ -174,6 +174,8 @@ def service_environment() -> Iterator[dict[str, str]]:
     `REDIS_URL`, starting embedded servers for what is unset."""
     env = dict(os.environ)
     env.setdefault("DEBUG", "1")
+    # `exec -- python manage.py ...` (README) runs this virtualenv's Python and its commands.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     with ExitStack() as stack:
         if not env.get("DATABASE_URL"):
             env.update(database_roles(stack.enter_context(embedded_postgres())))

@@ -14,7 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .dbroles import APP_ROLE
+from mach.dbroles import APP_ROLE
+from mach.workflows import EnumNames
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "mach",
     "triage",
+    "assessments",
     "strategy_meetings",
     "safety_plans",
 ]
@@ -198,16 +200,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {
-        "ContactStateEnum": "mach.models.contacts.State",
-        "AssessmentStateEnum": "mach.models.referrals.AssessmentState",
-        "AssessmentOutcomeEnum": "mach.models.referrals.AssessmentOutcome",
-        "ScreeningStateEnum": "triage.models.ScreeningState",
-        "ScreeningOutcomeEnum": "triage.thresholds.Outcome",
-        "OversightDecisionEnum": "triage.models.OversightDecision",
-        "ConsultationExceptionStateEnum": "triage.models.ExceptionState",
-        "PartnerRequestStateEnum": "triage.models.PartnerRequestState",
-    },
+    # Each app registers the names of its enums through mach.workflows.
+    "ENUM_NAME_OVERRIDES": EnumNames(),
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -258,10 +252,6 @@ CELERY_TASK_IGNORE_RESULT = True
 SWEEP_INTERVAL = float(os.environ.get("SWEEP_INTERVAL", "60"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL},
-    "send-referrer-feedback": {
-        "task": "triage.tasks.send_pending_feedback",
-        "schedule": SWEEP_INTERVAL,
-    },
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -296,9 +286,19 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
-REFERRER_FEEDBACK_CHANNEL = os.environ.get(
-    "REFERRER_FEEDBACK_CHANNEL", "triage.feedback.EmailChannel"
-)
+# Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
+# for a rule not set here and reads the setting at call time.
+for _rule in (
+    "THRESHOLD_LEVEL_NAMES",
+    "THRESHOLD_OUTCOMES_BY_LEVEL",
+    "OVERSIGHT_WORKING_DAYS",
+    "PARTNER_RED_RESPONSE_HOURS",
+):
+    if os.environ.get(_rule):
+        globals()[_rule] = json.loads(os.environ[_rule])
+# The dotted path of the class that carries a decision back to the referrer; empty: the
+# app's own default (email).
+REFERRER_FEEDBACK_CHANNEL = os.environ.get("REFERRER_FEEDBACK_CHANNEL", "")
 
 LOGGING = {
     "version": 1,
