@@ -307,9 +307,13 @@ def run() -> int:
 
 def test(arguments: Sequence[str]) -> int:
     with service_environment() as env:
-        # pytest-django creates, migrates and empties the test database: the owner's work.
+        # pytest-django creates, migrates and empties the test database: the owner's work. The
+        # settings are pyproject's (tests.settings), not the ones importing `mach` put in our
+        # own environment, which pytest-django would prefer.
+        test_env = as_owner(env)
+        test_env.pop("DJANGO_SETTINGS_MODULE", None)
         return subprocess.run(
-            [sys.executable, "-m", "pytest", *arguments], cwd=BASE_DIR, env=as_owner(env)
+            [sys.executable, "-m", "pytest", *arguments], cwd=BASE_DIR, env=test_env
         ).returncode
 
 
