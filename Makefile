@@ -33,7 +33,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	# mypy's Django plugin imports the settings, which need a database URL (never connected).
-	DEBUG=1 DATABASE_URL=postgres://localhost/typecheck $(BIN)/mypy mach triage strategy_meetings safety_plans
+	DEBUG=1 DATABASE_URL=postgres://localhost/typecheck $(BIN)/mypy mach triage assessments strategy_meetings safety_plans
 
 test: lint browser
 	$(BIN)/python -m mach.launch test

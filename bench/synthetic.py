@@ -493,9 +493,8 @@ def load_contacts(count: int, *, decisions: Decisions, batch: int = 5_000) -> di
     the children on record, for intake to name again (left out of the report)."""
     from django.db import connection
 
+    from assessments.models import Assessment, AssessmentState
     from mach.models import (
-        Assessment,
-        AssessmentState,
         Contact,
         ContactPerson,
         Kind,

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+from .dbroles import grant_app_privileges
 
 
 class MachConfig(AppConfig):
@@ -9,8 +16,17 @@ class MachConfig(AppConfig):
     verbose_name = "MACH front door"
 
     def ready(self) -> None:
-        from . import deadlines
+        from . import chronology, deadlines, workflows
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
         deadlines.register_core_kinds()
+        chronology.register_core_sources()
         registrations.register_core_pages()
+        for name, choices in (("ContactStateEnum", "mach.models.contacts.State"),):
+            workflows.register_enum_name(name, choices)
+        # Sent once per app after every migrate (and flush): the core's covers every table.
+        post_migrate.connect(_grant_app_privileges, sender=self)
+
+
+def _grant_app_privileges(using: str, **kwargs: Any) -> None:
+    grant_app_privileges(connections[using], settings.DATABASE_APP_ROLE)

@@ -7,8 +7,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from rest_framework.request import Request
 
-from .models import AccessLog, Event, User
+from . import selectors
+from .models import AccessLog, Contact, Event, Kind, User
 
 
 def record_event(
@@ -50,3 +54,17 @@ def events_for(subject: models.Model) -> models.QuerySet[Event]:
     return Event.objects.filter(
         content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
     ).select_related("actor")
+
+
+def read_contact_and_log_access(
+    request: Request | HttpRequest, contact_id: int, action: str = AccessLog.Action.VIEW
+) -> Contact:
+    """The contact with its people, if the user may see it (else 404), with the showing of its
+    children written to the access log: call it once per request that shows a contact."""
+    user = request.user
+    assert isinstance(user, User)
+    contacts = selectors.with_people(selectors.contacts_visible_to(user))
+    contact = get_object_or_404(contacts, pk=contact_id)
+    children = [link.person_id for link in contact.contact_people.all() if link.role == Kind.CHILD]
+    log_child_access(user=user, child_ids=children, via=request.path, action=action)
+    return contact

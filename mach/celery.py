@@ -11,3 +11,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mach.settings")
 app = Celery("mach")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _add_registered_periodic_tasks(sender: Celery, **kwargs: object) -> None:
+    """Beat runs the core's schedule from the settings plus what each app registered (by the
+    time the app is finalised, Django has loaded every app)."""
+    from .workflows import beat_schedule
+
+    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **beat_schedule()}

@@ -1,39 +1,23 @@
 """The chronology of a child: a registry of entry sources that each workflow app fills in.
 
-The core registers contacts; later apps (referrals, notifications, meetings, plans) register
-their own source in `AppConfig.ready()`, so the chronology grows without editing the core.
+The core registers contacts and referrals; workflow apps register their own source through
+`mach.workflows` in `AppConfig.ready()`, so the chronology grows without editing the core.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 
-from .models import Assessment, ContactPerson, Referral
-
-
-@dataclass(frozen=True)
-class Entry:
-    at: datetime
-    kind: str
-    summary: str
-    record_id: int
-    person_ids: tuple[int, ...]
-    state: str = ""
-
-
-Source = Callable[[Sequence[int]], list[Entry]]
-_sources: dict[str, Source] = {}
-
-
-def register(kind: str, source: Source) -> None:
-    _sources[kind] = source
+from . import workflows
+from .models import ContactPerson, Referral
+from .workflows import Entry
 
 
 def entries_for(person_ids: Sequence[int]) -> list[Entry]:
     """Every registered entry about any of `person_ids`, newest first (one query per source)."""
-    entries = [entry for source in _sources.values() for entry in source(person_ids)]
+    entries = [
+        entry for source in workflows.chronology_sources.values() for entry in source(person_ids)
+    ]
     return sorted(entries, key=lambda entry: (entry.at, entry.record_id), reverse=True)
 
 
@@ -75,23 +59,6 @@ def referral_entries(person_ids: Sequence[int]) -> list[Entry]:
     ]
 
 
-def assessment_entries(person_ids: Sequence[int]) -> list[Entry]:
-    return [
-        Entry(
-            at=assessment.created_at,
-            kind="assessment",
-            summary=(
-                f"Child and family assessment due {assessment.due_on:%d %b %Y}"
-                + (f": {assessment.get_outcome_display()}" if assessment.outcome else "")
-            ),
-            record_id=assessment.pk,
-            person_ids=(assessment.child_id,),
-            state=assessment.state,
-        )
-        for assessment in Assessment.objects.filter(child_id__in=person_ids)
-    ]
-
-
-register("contact", contact_entries)
-register("referral", referral_entries)
-register("assessment", assessment_entries)
+def register_core_sources() -> None:
+    workflows.register_chronology_source("contact", contact_entries)
+    workflows.register_chronology_source("referral", referral_entries)

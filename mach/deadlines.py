@@ -3,7 +3,8 @@
 Alert messages name records by reference, never a child: alerts are listed and emailed without
 an access-log entry, and the page an alert links to (which logs the reading) shows who it is.
 
-Each workflow registers the kinds of deadline it keeps (`register`) in its `AppConfig.ready()`.
+Each workflow registers the kinds of deadline it keeps (`mach.workflows.register_deadline_kind`)
+in its `AppConfig.ready()`.
 A registered model inherits `Timed`: the sweep finds rows whose `next_alert_at` has passed
 through a partial index, locks them with SKIP LOCKED so that concurrent sweeps never claim the
 same row, raises the alert for the next level and moves `next_alert_at` on (to the escalation
@@ -14,51 +15,22 @@ sweep runs, retries or overlaps another.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .models import Alert, AlertLevel, Assessment, AssessmentAction, Contact, Referral, Timed
+from . import workflows
+from .models import Alert, AlertLevel, Contact, Referral
 from .timescales import WorkingCalendar
+from .workflows import DeadlineKind
 
 SWEEP_BATCH_SIZE = 500
 
 
-@dataclass(frozen=True)
-class DeadlineKind:
-    """A kind of clock: which rows carry it, whose managers hear of it, and in what words.
-
-    `escalates`: after the first alert, a second goes to the service manager one working day
-    later unless the clock is stopped first. A kind that marks an event rather than a missed
-    deadline (a re-referral) raises its one alert and stops.
-    """
-
-    key: str
-    model: type[Timed]
-    label: str
-    describe: Callable[[Any], str]
-    team_id: Callable[[Any], int | None] = operator.attrgetter("team_id")
-    escalates: bool = True
-    select_related: tuple[str, ...] = ()
-
-
-_kinds: dict[str, DeadlineKind] = {}
-
-
-def register(kind: DeadlineKind) -> None:
-    """Add a kind of deadline to the sweep. Registering another kind under a used key fails."""
-    if kind.key in _kinds and _kinds[kind.key] != kind:
-        raise ValueError(f"Deadline kind {kind.key!r} is already registered.")
-    _kinds[kind.key] = kind
-
-
 def registered_kinds() -> Iterable[DeadlineKind]:
-    return tuple(_kinds.values())
+    return workflows.deadline_kinds.values()
 
 
 def _local_date(moment: datetime | date) -> str:
@@ -66,7 +38,7 @@ def _local_date(moment: datetime | date) -> str:
 
 
 def register_core_kinds() -> None:
-    register(
+    workflows.register_deadline_kind(
         DeadlineKind(
             key="contact_decision",
             model=Contact,
@@ -74,7 +46,7 @@ def register_core_kinds() -> None:
             describe=lambda contact: f"Decision on contact {contact.reference} is overdue",
         )
     )
-    register(
+    workflows.register_deadline_kind(
         DeadlineKind(
             key="rereferral",
             model=Referral,
@@ -86,29 +58,6 @@ def register_core_kinds() -> None:
             ),
             escalates=False,
             select_related=("contact", "previous_referral"),
-        )
-    )
-    register(
-        DeadlineKind(
-            key="assessment",
-            model=Assessment,
-            label="Child and family assessment (45 working days)",
-            describe=lambda assessment: (
-                f"Assessment {assessment.pk} (referral of "
-                f"{_local_date(assessment.started_on)}) was due {_local_date(assessment.due_on)}"
-            ),
-        )
-    )
-    register(
-        DeadlineKind(
-            key="assessment_action",
-            model=AssessmentAction,
-            label="Assessment action",
-            describe=lambda action: (
-                f"Assessment action for {action.owner} was due {_local_date(action.due_on)}"
-            ),
-            team_id=lambda action: action.assessment.team_id,
-            select_related=("assessment",),
         )
     )
 
@@ -181,6 +130,7 @@ def _sweep_batch(
 
 
 def _enqueue_alert_delivery() -> None:
+    from .services.common import publish
     from .tasks import deliver_alerts
 
-    deliver_alerts.delay()
+    publish(deliver_alerts)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db import models
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -34,3 +36,15 @@ def roles(*allowed: str) -> type[BasePermission]:
 MACH_WORKERS = (Role.SOCIAL_WORKER, Role.MANAGER)
 CONTACT_SUBMITTERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.PARTNER_AGENCY)
 CHILD_READERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.AUDITOR)
+
+
+def transition_permission(
+    predicate: Callable[[Any, User], bool],
+) -> Callable[[models.Model, Any], bool]:
+    """A who-may predicate in the form django-fsm's `permission=` takes, so that the service,
+    the transition and the pages share the one rule (`has_transition_perm` reads it)."""
+
+    def permitted(record: models.Model, user: Any) -> bool:
+        return isinstance(user, User) and predicate(record, user)
+
+    return permitted

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.db.models import Prefetch, Q, QuerySet
 
 from .models import (
@@ -89,10 +87,6 @@ def worklist(user: User, *, state: str = "", rag: str = "", team: str = "") -> Q
         )
         .order_by("decision_due_at", "id")
     )
-
-
-def overdue(contacts: QuerySet[Contact], *, now: datetime) -> QuerySet[Contact]:
-    return contacts.filter(state__in=OPEN_STATES, decision_due_at__lt=now)
 
 
 def children_visible_to(user: User) -> QuerySet[Person]:

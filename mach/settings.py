@@ -15,6 +15,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mach.dbroles import APP_ROLE
+from mach.workflows import EnumNames
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -55,11 +58,14 @@ INSTALLED_APPS = [
     "axes",
     "mach",
     "triage",
+    "assessments",
     "strategy_meetings",
     "safety_plans",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that it also sees database errors raised by the session and auth middleware.
+    "mach.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +113,18 @@ if not os.environ.get("DATABASE_URL"):
     )
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The role the service connects as (mach/dbroles.py): migrate, run as the owner, grants it rows
+# to read and write and nothing more. It is DATABASE_APP_URL's user when that is set.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE") or (
+    dj_database_url.parse(os.environ["DATABASE_APP_URL"])["USER"]
+    if os.environ.get("DATABASE_APP_URL")
+    else APP_ROLE
+)
+# After a database restart, a kept connection is dead: check it before reusing it, so that the
+# first request on each web worker does not fail on it.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# How long a client should wait before retrying when the database is unreachable (503).
+DATABASE_UNAVAILABLE_RETRY_AFTER = 30
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -216,7 +234,7 @@ REST_FRAMEWORK = {
     # Per source address: mach.api.input.ApiRequestMiddleware, before authentication.
     "DEFAULT_THROTTLE_CLASSES": ["mach.api.throttling.TokenRateThrottle"],
     "NUM_PROXIES": PROXY_COUNT or None,
-    "DEFAULT_SCHEMA_CLASS": "mach.api.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mach.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "mach.api.errors.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
@@ -237,18 +255,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "mach.api.schema.document_errors",
+        "mach.openapi.document_errors",
     ],
-    "ENUM_NAME_OVERRIDES": {
-        "ContactStateEnum": "mach.models.contacts.State",
-        "AssessmentStateEnum": "mach.models.referrals.AssessmentState",
-        "AssessmentOutcomeEnum": "mach.models.referrals.AssessmentOutcome",
-        "ScreeningStateEnum": "triage.models.ScreeningState",
-        "ScreeningOutcomeEnum": "triage.thresholds.Outcome",
-        "OversightDecisionEnum": "triage.models.OversightDecision",
-        "ConsultationExceptionStateEnum": "triage.models.ExceptionState",
-        "PartnerRequestStateEnum": "triage.models.PartnerRequestState",
-    },
+    # Each app registers the names of its enums through mach.workflows.
+    "ENUM_NAME_OVERRIDES": EnumNames(),
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -261,20 +271,44 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 3600
 # A web request must never hang on a broker that is down: the database is the source of truth
-# and the next sweep catches up, so publishing fails fast instead of retrying.
+# and the next sweep catches up, so publishing fails fast, without retrying, and after a failure
+# a process skips publishing for BROKER_SKIP_AFTER_FAILURE seconds (mach.services.enqueue).
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+BROKER_SKIP_AFTER_FAILURE = float(os.environ.get("BROKER_SKIP_AFTER_FAILURE", "15"))
+# Workers and beat ride out a Redis outage: they retry the connection for ever (the default
+# gives up after 100 tries and the worker exits), the health checks notice a half-open
+# connection, and keepalive lets the kernel notice a vanished peer.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CHANNEL_ERROR_RETRY = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Publishing tries to connect once; kombu's default retries for 2 seconds (the worker's own
+    # reconnection follows the CELERY_BROKER_CONNECTION_* settings above, not these).
+    "max_retries": 1,
+    "interval_start": 0,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    # A task a worker took but never acknowledged (killed mid-task) goes back to the queue after
+    # this long; longer than the longest task (the alert delivery budget is far shorter).
+    "visibility_timeout": 900,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 2,
+    "socket_connect_timeout": 1,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
     "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
 }
+CELERY_REDIS_SOCKET_KEEPALIVE = True
 # Tasks are fire-and-forget; only the sweep keeps its result (for operators and tests).
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds between the beat's sweeps (every catch-up after an outage waits at most this long).
+SWEEP_INTERVAL = float(os.environ.get("SWEEP_INTERVAL", "60"))
 CELERY_BEAT_SCHEDULE = {
-    "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": 60.0},
-    "send-referrer-feedback": {"task": "triage.tasks.send_pending_feedback", "schedule": 60.0},
+    "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL},
 }
 
 EMAIL_BACKEND = os.environ.get(
@@ -284,6 +318,15 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mach-front-door@localhost")
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = 30
+# Alert emails go out in batches until none is left or the run's time budget is spent; an alert
+# claimed by a worker that then died is claimed again after ALERT_DELIVERY_CLAIM_TIMEOUT
+# seconds (so it may go out twice, never more).
+ALERT_DELIVERY_BATCH_SIZE = int(os.environ.get("ALERT_DELIVERY_BATCH_SIZE", "100"))
+ALERT_DELIVERY_TIME_BUDGET = float(os.environ.get("ALERT_DELIVERY_TIME_BUDGET", "50"))
+ALERT_DELIVERY_CLAIM_TIMEOUT = float(os.environ.get("ALERT_DELIVERY_CLAIM_TIMEOUT", "300"))
 
 # Local defaults of the front door (spec section 2): settings an authority changes in its
 # environment, without a release. Days are Monday=0 .. Sunday=6; a day not listed is closed.
@@ -300,9 +343,19 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
-REFERRER_FEEDBACK_CHANNEL = os.environ.get(
-    "REFERRER_FEEDBACK_CHANNEL", "triage.feedback.EmailChannel"
-)
+# Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
+# for a rule not set here and reads the setting at call time.
+for _rule in (
+    "THRESHOLD_LEVEL_NAMES",
+    "THRESHOLD_OUTCOMES_BY_LEVEL",
+    "OVERSIGHT_WORKING_DAYS",
+    "PARTNER_RED_RESPONSE_HOURS",
+):
+    if os.environ.get(_rule):
+        globals()[_rule] = json.loads(os.environ[_rule])
+# The dotted path of the class that carries a decision back to the referrer; empty: the
+# app's own default (email).
+REFERRER_FEEDBACK_CHANNEL = os.environ.get("REFERRER_FEEDBACK_CHANNEL", "")
 
 LOGGING = {
     "version": 1,

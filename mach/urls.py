@@ -1,20 +1,11 @@
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django.utils.module_loading import module_has_submodule
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from .api.assessments import (
-    ActionCompleteApi,
-    AssessmentActionsApi,
-    AssessmentAuthoriseApi,
-    AssessmentDetailApi,
-    AssessmentListApi,
-    AssessmentSubmitApi,
-)
+from . import workflows
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.oversight import AccessLogApi, AlertAcknowledgeApi, AlertListApi
@@ -42,32 +33,6 @@ api_v1: list[URLPattern | URLResolver] = [
         name="alert-acknowledge",
     ),
     path("access-log/", AccessLogApi.as_view(), name="access-log"),
-    path("assessments/", AssessmentListApi.as_view(), name="assessments"),
-    path(
-        "assessments/<int:assessment_id>/",
-        AssessmentDetailApi.as_view(),
-        name="assessment-detail",
-    ),
-    path(
-        "assessments/<int:assessment_id>/actions/",
-        AssessmentActionsApi.as_view(),
-        name="assessment-actions",
-    ),
-    path(
-        "assessments/<int:assessment_id>/submit/",
-        AssessmentSubmitApi.as_view(),
-        name="assessment-submit",
-    ),
-    path(
-        "assessments/<int:assessment_id>/authorise/",
-        AssessmentAuthoriseApi.as_view(),
-        name="assessment-authorise",
-    ),
-    path(
-        "assessment-actions/<int:action_id>/complete/",
-        ActionCompleteApi.as_view(),
-        name="assessment-action-complete",
-    ),
     path("match-proposals/", MatchProposalListApi.as_view(), name="match-proposals"),
     path(
         "match-proposals/<int:proposal_id>/confirm/",
@@ -87,13 +52,9 @@ api_v1: list[URLPattern | URLResolver] = [
     ),
 ]
 
-# Each workflow app that has an `api_urls` module plugs its endpoints in under /api/v1/;
-# the core names none of them, so a new workflow needs no edit here.
-api_v1 += [
-    path("", include(f"{config.name}.api_urls"))
-    for config in apps.get_app_configs()
-    if config.name != "mach" and module_has_submodule(config.module, "api_urls")
-]
+# Each workflow app registers its API module, mounted under /api/v1/; the core names none of
+# them, so a new workflow needs no edit here.
+api_v1 += [path("", include(urls.api)) for _, urls in workflows.url_modules.items() if urls.api]
 
 handler404 = "mach.api.errors.not_found"
 
@@ -114,4 +75,6 @@ urlpatterns = [
     ),
     path("api/v1/", include(api_v1)),
     path("", include("mach.web.urls")),
+    # Each workflow app's pages, under the app's own namespace (`triage:screening`).
+    *(path("", include(urls.web)) for _, urls in workflows.url_modules.items() if urls.web),
 ]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 from uuid import uuid4
 
+import dj_database_url
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -188,3 +194,32 @@ def screened_contact(
         return contact
 
     return screen
+
+
+def app_login() -> tuple[str, str]:
+    """The user and password the service connects as (`DATABASE_APP_URL`'s, as the launcher
+    gives it, else the role named by `DATABASE_APP_ROLE`, trusted by the server)."""
+    if os.environ.get("DATABASE_APP_URL"):
+        app = dj_database_url.parse(os.environ["DATABASE_APP_URL"])
+        return str(app["USER"]), str(app["PASSWORD"] or "")
+    return settings.DATABASE_APP_ROLE, ""
+
+
+def database_url() -> str:
+    """The test database as a URL for the real processes (worker, gunicorn) a test starts:
+    they connect as the service's own role, as in production, not as the owner."""
+    current = connection.settings_dict
+    user, password = (quote(part, safe="") for part in app_login())
+    host, port = current["HOST"] or "", current["PORT"] or ""
+    if host.startswith("/"):
+        return f"postgresql://{user}:{password}@{quote(host, safe='')}/{current['NAME']}"
+    return f"postgresql://{user}:{password}@{host}:{port}/{current['NAME']}"
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    """Poll `condition` until it holds; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds} s")
+        time.sleep(0.2)

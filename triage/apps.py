@@ -9,22 +9,23 @@ class TriageConfig(AppConfig):
     verbose_name = "Threshold screening and oversight"
 
     def ready(self) -> None:
-        from mach import demo
+        from mach import workflows
 
-        from . import demo as triage_demo
+        from . import demo
 
-        demo.register(triage_demo.seed)
+        workflows.register_demo_seeder("triage", demo.seed)
         _register_deadlines()
         _register_pages()
+        _register_schema_urls_and_tasks()
 
 
 def _register_deadlines() -> None:
-    from mach import deadlines
+    from mach import workflows
 
     from .models import PartnerRequest, ReferrerFeedback, Screening
 
-    deadlines.register(
-        deadlines.DeadlineKind(
+    workflows.register_deadline_kind(
+        workflows.DeadlineKind(
             key="screening_oversight",
             model=Screening,
             label="Management oversight of a screening (same working day)",
@@ -35,8 +36,8 @@ def _register_deadlines() -> None:
             select_related=("contact",),
         )
     )
-    deadlines.register(
-        deadlines.DeadlineKind(
+    workflows.register_deadline_kind(
+        workflows.DeadlineKind(
             key="partner_request",
             model=PartnerRequest,
             label="Partner information request (1 working day; 4 hours when red)",
@@ -48,8 +49,8 @@ def _register_deadlines() -> None:
             select_related=("contact",),
         )
     )
-    deadlines.register(
-        deadlines.DeadlineKind(
+    workflows.register_deadline_kind(
+        workflows.DeadlineKind(
             key="referrer_feedback",
             model=ReferrerFeedback,
             label="Feedback to the referrer (1 working day)",
@@ -66,14 +67,9 @@ def _register_pages() -> None:
     """Navigation, the contact page's panel, and where alerts about triage records link."""
     from django.urls import reverse
 
+    from mach import workflows
     from mach.models import Role
-    from mach.web import links
-    from mach.web.pages import (
-        ContactPanel,
-        NavigationItem,
-        register_contact_panel,
-        register_navigation,
-    )
+    from mach.workflows import ContactPanel, NavigationItem
 
     from . import web
     from .models import (
@@ -84,13 +80,42 @@ def _register_pages() -> None:
         Screening,
     )
 
-    register_navigation(NavigationItem("Oversight", "web:oversight-queue", (Role.MANAGER,), 40))
-    register_navigation(
+    workflows.register_navigation(
+        NavigationItem("Oversight", "triage:oversight-queue", (Role.MANAGER,), 40)
+    )
+    workflows.register_navigation(
         NavigationItem(
-            "Requests for information", "web:information-requests", (Role.PARTNER_AGENCY,), 15
+            "Requests for information", "triage:information-requests", (Role.PARTNER_AGENCY,), 15
         )
     )
-    register_contact_panel(ContactPanel("triage/contact_panel.html", web.contact_panel, 10))
+    workflows.register_contact_panel(
+        ContactPanel("triage/contact_panel.html", web.contact_panel, 10)
+    )
     for model in (Screening, PartnerRequest, ReferrerFeedback, ConsultationException):
-        links.register(model, lambda record: reverse("web:contact", args=[record.contact_id]))
-    links.register(PatternFlag, lambda flag: reverse("web:pattern-flag-review", args=[flag.pk]))
+        workflows.register_alert_link(
+            model, lambda record: reverse("web:contact", args=[record.contact_id])
+        )
+    workflows.register_alert_link(
+        PatternFlag, lambda flag: reverse("triage:pattern-flag-review", args=[flag.pk])
+    )
+
+
+def _register_schema_urls_and_tasks() -> None:
+    from mach import workflows
+
+    for name, choices in (
+        ("ScreeningStateEnum", "triage.models.ScreeningState"),
+        ("ScreeningOutcomeEnum", "triage.thresholds.Outcome"),
+        ("OversightDecisionEnum", "triage.models.OversightDecision"),
+        ("ConsultationExceptionStateEnum", "triage.models.ExceptionState"),
+        ("PartnerRequestStateEnum", "triage.models.PartnerRequestState"),
+    ):
+        workflows.register_enum_name(name, choices)
+    # Catches up on feedback whose on-commit message was lost (e.g. Redis was down).
+    workflows.register_urls(
+        "triage", workflows.UrlModules(web="triage.web_urls", api="triage.api_urls")
+    )
+    workflows.register_periodic_task(
+        "send-referrer-feedback",
+        workflows.PeriodicTask("triage.tasks.send_pending_feedback", seconds=60.0),
+    )

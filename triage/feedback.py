@@ -1,5 +1,5 @@
 """Channels that carry a decision back to the referrer. `settings.REFERRER_FEEDBACK_CHANNEL`
-names the class (dotted path); email through Django's email backend is the default."""
+names the class (dotted path); email through Django's email backend when it is empty."""
 
 from __future__ import annotations
 
@@ -32,6 +32,6 @@ class EmailChannel:
 
 
 def channel() -> FeedbackChannel:
-    path = getattr(settings, "REFERRER_FEEDBACK_CHANNEL", "triage.feedback.EmailChannel")
-    channel_class: type[FeedbackChannel] = import_string(path)
+    path = getattr(settings, "REFERRER_FEEDBACK_CHANNEL", "")
+    channel_class: type[FeedbackChannel] = import_string(path) if path else EmailChannel
     return channel_class()

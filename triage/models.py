@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
-from mach.models import Rag, Timed
+from mach.models import Rag, Timed, User
 from mach.models.timeliness import alert_due_index
+from mach.permissions import transition_permission
 
 from .thresholds import Outcome
 
@@ -24,6 +25,16 @@ class OversightDecision(models.TextChoices):
     AGREE = "agree", "Agree"
     CHANGE = "change", "Change"
     RETURN = "return", "Return"
+
+
+def may_oversee(screening: Screening, user: User) -> bool:
+    """Oversight is by a manager other than the one who screened (G5)."""
+    return screening.screened_by_id != user.pk
+
+
+def may_decide_exception(exception: ConsultationException, user: User) -> bool:
+    """An exception is decided by a manager other than the one who asked for it (G1)."""
+    return exception.requested_by_id != user.pk
 
 
 class Screening(Timed):
@@ -89,15 +100,30 @@ class Screening(Timed):
     def threshold_authorised(self) -> bool:
         return self.threshold_authorised_at is not None
 
-    @transition(field=state, source=ScreeningState.SUBMITTED, target=ScreeningState.AGREED)
+    @transition(
+        field=state,
+        source=ScreeningState.SUBMITTED,
+        target=ScreeningState.AGREED,
+        permission=transition_permission(may_oversee),
+    )
     def agree(self) -> None:
         self.stop_clock()
 
-    @transition(field=state, source=ScreeningState.SUBMITTED, target=ScreeningState.CHANGED)
+    @transition(
+        field=state,
+        source=ScreeningState.SUBMITTED,
+        target=ScreeningState.CHANGED,
+        permission=transition_permission(may_oversee),
+    )
     def change(self) -> None:
         self.stop_clock()
 
-    @transition(field=state, source=ScreeningState.SUBMITTED, target=ScreeningState.RETURNED)
+    @transition(
+        field=state,
+        source=ScreeningState.SUBMITTED,
+        target=ScreeningState.RETURNED,
+        permission=transition_permission(may_oversee),
+    )
     def return_to_worker(self) -> None:
         self.stop_clock()
 
@@ -167,11 +193,21 @@ class ConsultationException(models.Model):
     def __str__(self) -> str:
         return f"{self.get_ground_display()} (contact {self.contact_id})"
 
-    @transition(field=state, source=ExceptionState.REQUESTED, target=ExceptionState.AUTHORISED)
+    @transition(
+        field=state,
+        source=ExceptionState.REQUESTED,
+        target=ExceptionState.AUTHORISED,
+        permission=transition_permission(may_decide_exception),
+    )
     def authorise(self) -> None:
         """A manager agrees partners may be asked before the parents are consulted."""
 
-    @transition(field=state, source=ExceptionState.REQUESTED, target=ExceptionState.REFUSED)
+    @transition(
+        field=state,
+        source=ExceptionState.REQUESTED,
+        target=ExceptionState.REFUSED,
+        permission=transition_permission(may_decide_exception),
+    )
     def refuse(self) -> None:
         """A manager does not agree; the parents must be consulted first."""
 
@@ -280,6 +316,9 @@ class ReferrerFeedback(Timed):
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_by = models.ForeignKey(
         "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sending_since = models.DateTimeField(
+        null=True, blank=True, help_text="claimed by a worker that is sending it now"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,17 +4,18 @@ one transaction, writes an event, and defers side effects until commit."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from mach import timescales
 from mach.audit import record_event
-from mach.models import Contact, Kind, Role, State, Team, User
+from mach.models import Contact, Kind, Rag, Role, State, Team, User
 from mach.permissions import MACH_WORKERS
-from mach.services import AlreadyDone, referrals_open, require_role
+from mach.services import AlreadyDone, publish, referrals_open, require_role
 
 from . import selectors
 from .models import (
@@ -29,11 +30,21 @@ from .models import (
     ReferrerFeedback,
     Screening,
     ScreeningState,
+    may_decide_exception,
+    may_oversee,
 )
-from .thresholds import LEVEL_NAMES, STATUTORY, Outcome, is_consistent
+from .thresholds import (
+    STATUTORY,
+    Outcome,
+    is_consistent,
+    level_name,
+    oversight_working_days,
+    red_response_hours,
+)
 
 PATTERN_THRESHOLD = 3
-RED_RESPONSE_HOURS = 4
+# A worker that claimed a feedback and died: another may send it after this long.
+FEEDBACK_CLAIM_TIMEOUT = timedelta(minutes=10)
 
 
 class GuardrailRefused(AlreadyDone):
@@ -78,14 +89,14 @@ def screening_submit(
         )
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         if contact.state != State.RECEIVED:
             raise AlreadyDone(
                 f"The contact is {contact.get_state_display().lower()}, not received."
             )
         now = timezone.now()
-        due = timescales.add_working_days(now, 0)
+        due = timescales.add_working_days(now, oversight_working_days())
         screening = Screening(
             contact=contact,
             threshold_level=threshold_level,
@@ -104,7 +115,7 @@ def screening_submit(
         )
         screening.start_clock(due)
         screening.save()
-        contact.submit_screening()
+        contact.send_for_oversight()
         contact.rag = rag
         contact.save(update_fields=["state", "rag"])
         if parents_consulted and not ParentConsultation.objects.filter(contact=contact).exists():
@@ -149,7 +160,7 @@ def pattern_flag_review(*, actor: User, flag: PatternFlag, conclusion: str) -> P
     require_role(actor, (Role.MANAGER,))
     if not conclusion.strip():
         raise ValidationError({"conclusion": "Record what the review concluded."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         flag = PatternFlag.objects.select_for_update().get(pk=flag.pk)
         if flag.reviewed_at is not None:
             raise AlreadyDone("This pattern flag was already reviewed.")
@@ -166,12 +177,12 @@ def threshold_authorise(*, actor: User, contact: Contact, rationale: str) -> Scr
     require_role(actor, (Role.MANAGER,))
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the authorisation."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         screening = selectors.current_screening(contact)
         if screening is None or screening.state != ScreeningState.SUBMITTED:
             raise AlreadyDone("There is no screening awaiting oversight.")
-        if screening.screened_by_id == actor.pk:
+        if not may_oversee(screening, actor):
             raise PermissionDenied("The manager who screened cannot authorise their own screening.")
         if screening.threshold_authorised:
             raise AlreadyDone("The threshold was already authorised.")
@@ -209,13 +220,13 @@ def oversight_decide(
         errors["outcome"] = "Choose the outcome the decision changes to."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         if contact.state != State.AWAITING_OVERSIGHT:
             raise AlreadyDone(f"The contact is {contact.get_state_display().lower()}.")
         screening = selectors.current_screening(contact)
         assert screening is not None and screening.state == ScreeningState.SUBMITTED
-        if screening.screened_by_id == actor.pk:
+        if not may_oversee(screening, actor):
             raise PermissionDenied("Oversight by the person who screened the contact is refused.")
         now = timezone.now()
         screening.oversight_decision = decision
@@ -225,7 +236,7 @@ def oversight_decide(
         if decision == OversightDecision.RETURN:
             screening.return_to_worker()
             screening.save()
-            contact.return_for_rescreening()
+            contact.return_to_worker()
             contact.save(update_fields=["state"])
             record_event(
                 actor=actor,
@@ -272,7 +283,7 @@ def oversight_decide(
 
 def _check_decision_guardrails(contact: Contact, screening: Screening, outcome: str) -> None:
     if not is_consistent(screening.threshold_level, outcome) and not screening.threshold_authorised:
-        level = LEVEL_NAMES.get(screening.threshold_level, str(screening.threshold_level))
+        level = level_name(screening.threshold_level)
         raise GuardrailRefused(
             f"Level {screening.threshold_level} ({level}) with outcome '{outcome}' is outside "
             "the threshold table: a manager must authorise it with a rationale first."
@@ -304,28 +315,46 @@ def _feedback_start(contact: Contact, outcome: str, decided_at: datetime) -> Ref
 def _enqueue_feedback(feedback_id: int) -> None:
     from .tasks import send_referrer_feedback
 
-    send_referrer_feedback.delay(feedback_id)
+    publish(send_referrer_feedback, feedback_id)
 
 
 def feedback_send(feedback_id: int) -> bool:
-    """Send the feedback through the configured channel, once; False when it needs a worker
-    (no address for the channel) or was already sent."""
+    """Send the feedback through the configured channel; False when it needs a worker (no
+    address for the channel), was already sent, or another worker is sending it.
+
+    The row is claimed in one UPDATE and no lock is held while the channel talks to the outside
+    world; the delivery is then recorded in its own transaction. A send that fails releases the
+    claim for the next try; a claim older than `FEEDBACK_CLAIM_TIMEOUT` (a worker that died)
+    can be taken again."""
     from .feedback import channel
 
-    with transaction.atomic():
-        feedback = (
-            ReferrerFeedback.objects.select_for_update(skip_locked=True)
-            .select_related("contact")
-            .filter(pk=feedback_id, sent_at__isnull=True)
-            .first()
+    claimed_at = timezone.now()
+    claimed = (
+        ReferrerFeedback.objects.filter(pk=feedback_id, sent_at__isnull=True)
+        .exclude(recipient="")
+        .filter(
+            Q(sending_since__isnull=True) | Q(sending_since__lt=claimed_at - FEEDBACK_CLAIM_TIMEOUT)
         )
-        if feedback is None or not feedback.recipient:
-            return False
-        channel().send(feedback)
+        .update(sending_since=claimed_at)
+    )
+    if not claimed:
+        return False
+    feedback = ReferrerFeedback.objects.select_related("contact").get(pk=feedback_id)
+    carrier = channel()
+    try:
+        carrier.send(feedback)
+    except Exception:
+        ReferrerFeedback.objects.filter(pk=feedback_id, sending_since=claimed_at).update(
+            sending_since=None
+        )
+        raise
+    with transaction.atomic(durable=True):
+        feedback = ReferrerFeedback.objects.select_for_update().get(pk=feedback_id)
         feedback.sent_at = timezone.now()
-        feedback.channel = channel().name
+        feedback.channel = carrier.name
+        feedback.sending_since = None
         feedback.stop_clock()
-        feedback.save(update_fields=["sent_at", "channel", "next_alert_at"])
+        feedback.save(update_fields=["sent_at", "channel", "sending_since", "next_alert_at"])
         record_event(
             actor=None, subject=feedback, action="feedback_sent", data={"to": feedback.recipient}
         )
@@ -337,7 +366,7 @@ def feedback_record_given(*, actor: User, feedback: ReferrerFeedback, how: str) 
     require_role(actor, MACH_WORKERS)
     if not how.strip():
         raise ValidationError({"how": "Say how the feedback was given."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         feedback = ReferrerFeedback.objects.select_for_update().get(pk=feedback.pk)
         if feedback.sent_at is not None:
             raise AlreadyDone("The feedback was already given.")
@@ -356,7 +385,7 @@ def parent_consultation_record(
     require_role(actor, MACH_WORKERS)
     if not summary.strip():
         raise ValidationError({"summary": "Record what the parents said."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         consultation = ParentConsultation.objects.create(
             contact=contact,
@@ -381,7 +410,7 @@ def consultation_exception_request(
         errors["attempts"] = "Record the attempts made to reach the parents."
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         exception = ConsultationException.objects.create(
             contact=contact, ground=ground, details=details, attempts=attempts, requested_by=actor
@@ -398,9 +427,9 @@ def consultation_exception_decide(
     require_role(actor, (Role.MANAGER,))
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the decision."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         exception = ConsultationException.objects.select_for_update().get(pk=exception.pk)
-        if exception.requested_by_id == actor.pk:
+        if not may_decide_exception(exception, actor):
             raise PermissionDenied("A manager cannot authorise an exception they requested.")
         if authorise:
             exception.authorise()
@@ -439,13 +468,14 @@ def partner_request_send(
     question: str,
     organisation: Team | None = None,
 ) -> PartnerRequest:
-    """Ask a partner agency for information: due in 1 working day, or 4 working hours when the
-    contact's RAG is red. Refused (409) until the parents are consulted or an exception is
-    authorised (G1), and once the contact is decided."""
+    """Ask a partner agency for information: due in 1 working day, or in
+    `PARTNER_RED_RESPONSE_HOURS` working hours (4 by default) when the contact's RAG is red.
+    Refused (409) until the parents are consulted or an exception is authorised (G1), and once
+    the contact is decided."""
     require_role(actor, MACH_WORKERS)
     if not question.strip():
         raise ValidationError({"question": "Write the question for the agency."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         if contact.state == State.DECIDED:
             raise AlreadyDone("The contact is already decided.")
@@ -457,8 +487,8 @@ def partner_request_send(
         now = timezone.now()
         calendar = timescales.WorkingCalendar.current()
         due = (
-            calendar.add_working_hours(now, RED_RESPONSE_HOURS)
-            if contact.rag == "red"
+            calendar.add_working_hours(now, red_response_hours())
+            if contact.rag == Rag.RED
             else calendar.add_working_days(now, 1)
         )
         request = PartnerRequest(
@@ -489,7 +519,7 @@ def partner_request_answer(
         require_role(actor, MACH_WORKERS)
     if not response.strip():
         raise ValidationError({"response": "Write the agency's response."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         request = PartnerRequest.objects.select_for_update().get(pk=request.pk)
         if request.state != PartnerRequestState.SENT:
             raise AlreadyDone("This request was already answered.")

@@ -1,14 +1,13 @@
-"""The local threshold document (spec 5.1): levels, their names, and the outcomes each allows.
+"""The local threshold document (spec 5.1) and the screening workflow's other local rules.
 
-A local default: an authority changes the names through `THRESHOLD_LEVEL_NAMES` in its
-environment; the level-outcome table is the national shape of a four-level model.
+Each is a Django setting read at call time, so an authority changes it in its environment
+(README, "Local rules") without a release; the defaults here are the national shape of a
+four-level model, a same-day oversight and a 4-working-hour answer to a red request.
 """
 
 from __future__ import annotations
 
-import json
-import os
-
+from django.conf import settings
 from django.db import models
 
 
@@ -27,22 +26,39 @@ STATUTORY = frozenset(
     {Outcome.ASSESSMENT, Outcome.STRATEGY_DISCUSSION, Outcome.IMMEDIATE_PROTECTION}
 )
 
-OUTCOMES_BY_LEVEL: dict[int, frozenset[str]] = {
+DEFAULT_OUTCOMES_BY_LEVEL: dict[int, frozenset[str]] = {
     1: frozenset({Outcome.NFA, Outcome.INFORMATION_AND_ADVICE, Outcome.UNIVERSAL_SERVICES}),
     2: frozenset({Outcome.EARLY_HELP}),
     3: frozenset({Outcome.TARGETED_EARLY_HELP}),
     4: STATUTORY,
 }
+DEFAULT_LEVEL_NAMES = {1: "Universal", 2: "Early help", 3: "Targeted early help", 4: "Specialist"}
 
-LEVEL_NAMES: dict[int, str] = {
-    int(level): name
-    for level, name in json.loads(
-        os.environ.get(
-            "THRESHOLD_LEVEL_NAMES",
-            '{"1": "Universal", "2": "Early help", "3": "Targeted early help", "4": "Specialist"}',
-        )
-    ).items()
-}
+
+def level_names() -> dict[int, str]:
+    """`THRESHOLD_LEVEL_NAMES`: the authority's name for each level."""
+    names = getattr(settings, "THRESHOLD_LEVEL_NAMES", None) or DEFAULT_LEVEL_NAMES
+    return {int(level): str(name) for level, name in names.items()}
+
+
+def level_name(level: int) -> str:
+    return level_names().get(level, str(level))
+
+
+def outcomes_by_level() -> dict[int, frozenset[str]]:
+    """`THRESHOLD_OUTCOMES_BY_LEVEL`: the outcomes each level allows without authorisation."""
+    table = getattr(settings, "THRESHOLD_OUTCOMES_BY_LEVEL", None) or DEFAULT_OUTCOMES_BY_LEVEL
+    return {int(level): frozenset(outcomes) for level, outcomes in table.items()}
+
+
+def oversight_working_days() -> int:
+    """`OVERSIGHT_WORKING_DAYS`: 0 is the same working day as the screening."""
+    return int(getattr(settings, "OVERSIGHT_WORKING_DAYS", 0))
+
+
+def red_response_hours() -> int:
+    """`PARTNER_RED_RESPONSE_HOURS`: working hours a partner has to answer about a red contact."""
+    return int(getattr(settings, "PARTNER_RED_RESPONSE_HOURS", 4))
 
 
 # What each level's response is (spec 5.1), shown beside its name when screening.
@@ -56,4 +72,4 @@ LEVEL_RESPONSES: dict[int, str] = {
 
 def is_consistent(level: int, outcome: str) -> bool:
     """True when the outcome is one the threshold level allows (else a manager authorises)."""
-    return outcome in OUTCOMES_BY_LEVEL.get(level, frozenset())
+    return outcome in outcomes_by_level().get(level, frozenset())

@@ -17,9 +17,9 @@ from django.urls import reverse
 from rest_framework.serializers import Serializer
 
 from mach import selectors as core_selectors
-from mach.api.contacts import shown_contact
-from mach.audit import log_child_access
-from mach.models import AccessLog, Assessment, Contact, Rag, Role, State, Team
+from mach import workflows
+from mach.audit import log_child_access, read_contact_and_log_access
+from mach.models import AccessLog, Contact, Rag, Role, State, Team
 from mach.permissions import MACH_WORKERS
 from mach.web import links
 from mach.web.children import chronology_rows
@@ -51,71 +51,77 @@ from .models import (
     ReferrerFeedback,
     Screening,
     ScreeningState,
+    may_decide_exception,
+    may_oversee,
 )
-from .thresholds import LEVEL_NAMES, LEVEL_RESPONSES, Outcome, is_consistent
+from .thresholds import LEVEL_RESPONSES, Outcome, is_consistent, level_name
 
 YES_NO = [("true", "Yes"), ("false", "No")]
 
-SCREENING_QUESTIONS = (
-    Field(
-        "threshold_level",
-        "Threshold level",
-        kind="radios",
-        choices=[
-            (str(level), f"{level}: {LEVEL_NAMES.get(level, level)} ({response})")
-            for level, response in LEVEL_RESPONSES.items()
-        ],
-    ),
-    Field(
-        "rag",
-        "Priority within the decision window (RAG)",
-        kind="radios",
-        choices=list(Rag.choices),
-        noun="the RAG rating",
-    ),
-    Field(
-        "childs_voice",
-        "The child's voice",
-        kind="textarea",
-        hint="The child's own words; if they cannot give them, their lived experience as "
-        "observed, and why words are not available.",
-    ),
-    Field(
-        "history_analysis",
-        "Analysis of the history",
-        kind="textarea",
-        hint="What the chronology of the child, siblings and household adults shows, beyond "
-        "the latest incident.",
-    ),
-    Field(
-        "parents_consulted",
-        "Have the parents been consulted?",
-        kind="radios",
-        choices=YES_NO,
-        noun="whether the parents have been consulted",
-    ),
-    Field(
-        "parents_not_consulted_reason",
-        "Why the parents have not been consulted",
-        kind="textarea",
-        hint="Needed when they have not",
-    ),
-    Field("analysis", "Analysis", kind="textarea", noun="your analysis"),
-    Field(
-        "recommended_outcome",
-        "Recommended outcome",
-        kind="radios",
-        choices=list(Outcome.choices),
-        noun="the recommended outcome",
-    ),
-    Field(
-        "alternatives_considered",
-        "Early help and lower options considered, and why they were rejected",
-        kind="textarea",
-        hint="Needed for an assessment, a strategy discussion or immediate protection",
-        noun="why early help and lower options were rejected",
-    ),
-)
+
+def screening_questions() -> tuple[Field, ...]:
+    """The screening form, with the level names the settings hold now."""
+    return (
+        Field(
+            "threshold_level",
+            "Threshold level",
+            kind="radios",
+            choices=[
+                (str(level), f"{level}: {level_name(level)} ({response})")
+                for level, response in LEVEL_RESPONSES.items()
+            ],
+        ),
+        Field(
+            "rag",
+            "Priority within the decision window (RAG)",
+            kind="radios",
+            choices=list(Rag.choices),
+            noun="the RAG rating",
+        ),
+        Field(
+            "childs_voice",
+            "The child's voice",
+            kind="textarea",
+            hint="The child's own words; if they cannot give them, their lived experience as "
+            "observed, and why words are not available.",
+        ),
+        Field(
+            "history_analysis",
+            "Analysis of the history",
+            kind="textarea",
+            hint="What the chronology of the child, siblings and household adults shows, beyond "
+            "the latest incident.",
+        ),
+        Field(
+            "parents_consulted",
+            "Have the parents been consulted?",
+            kind="radios",
+            choices=YES_NO,
+            noun="whether the parents have been consulted",
+        ),
+        Field(
+            "parents_not_consulted_reason",
+            "Why the parents have not been consulted",
+            kind="textarea",
+            hint="Needed when they have not",
+        ),
+        Field("analysis", "Analysis", kind="textarea", noun="your analysis"),
+        Field(
+            "recommended_outcome",
+            "Recommended outcome",
+            kind="radios",
+            choices=list(Outcome.choices),
+            noun="the recommended outcome",
+        ),
+        Field(
+            "alternatives_considered",
+            "Early help and lower options considered, and why they were rejected",
+            kind="textarea",
+            hint="Needed for an assessment, a strategy discussion or immediate protection",
+            noun="why early help and lower options were rejected",
+        ),
+    )
+
 
 OVERSIGHT_QUESTIONS = (
     Field(
@@ -163,11 +169,11 @@ def _access(request: HttpRequest) -> str:
 def screening(request: HttpRequest, contact_id: int) -> HttpResponse:
     """Screen a received contact with the chronology of its children beside the form."""
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     if contact.state != State.RECEIVED:
         messages.info(request, f"{contact.reference} is {contact.get_state_display().lower()}.")
         return redirect("web:contact", contact.pk)
-    fields = bind(SCREENING_QUESTIONS, request.POST if _posted(request) else None)
+    fields = bind(screening_questions(), request.POST if _posted(request) else None)
     summary: list[tuple[str, str]] = []
     if _posted(request):
         summary = run_form(
@@ -220,7 +226,7 @@ def _screening_awaiting(request: HttpRequest, contact: Contact) -> Screening | N
     if screening is None or screening.state != ScreeningState.SUBMITTED:
         messages.info(request, f"{contact.reference} is not awaiting oversight.")
         return None
-    if screening.screened_by_id == request.user.pk:
+    if not may_oversee(screening, signed_in_user(request)):
         messages.info(request, "You screened this contact, so another manager must oversee it.")
         return None
     return screening
@@ -229,7 +235,7 @@ def _screening_awaiting(request: HttpRequest, contact: Contact) -> Screening | N
 @page(Role.MANAGER)
 def oversight(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     screening = _screening_awaiting(request, contact)
     if screening is None:
         return redirect("web:contact", contact.pk)
@@ -267,7 +273,7 @@ def oversight(request: HttpRequest, contact_id: int) -> HttpResponse:
 @page(Role.MANAGER)
 def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     screening = _screening_awaiting(request, contact)
     if screening is None:
         return redirect("web:contact", contact.pk)
@@ -278,7 +284,7 @@ def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpRespon
         serializer=RationaleSerializer,
         submit="Authorise",
         done="Threshold authorised.",
-        back_url=reverse("web:oversight", args=[contact.pk]),
+        back_url=reverse("triage:oversight", args=[contact.pk]),
         intro="triage/screening_summary.html",
         context={"contact": contact, "screening": screening},
     )
@@ -293,7 +299,7 @@ def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpRespon
 def pattern_flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
     user = signed_in_user(request)
     flag = get_object_or_404(selectors.pattern_flags_for(user).select_related("child"), pk=flag_id)
-    contact = shown_contact(request, flag.contact_id, _access(request))
+    contact = read_contact_and_log_access(request, flag.contact_id, _access(request))
     form = FormPage(
         title=f"Review the pattern of contacts about {flag.child.full_name}",
         caption=contact.reference,
@@ -309,7 +315,7 @@ def pattern_flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
         serializer=ConclusionSerializer,
         submit="Record the review",
         done="Pattern reviewed.",
-        back_url=reverse("web:oversight", args=[contact.pk]),
+        back_url=reverse("triage:oversight", args=[contact.pk]),
         intro="triage/pattern_intro.html",
         context={
             "flag": flag,
@@ -340,7 +346,7 @@ def _contact_form(
     `refusal(contact)` says why the form is not offered now (the user goes back to the
     contact with that message); the service refuses again if the state changes meanwhile."""
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     reason = refusal(contact)
     if reason:
         messages.info(request, reason)
@@ -408,11 +414,11 @@ def consultation_exception(request: HttpRequest, contact_id: int) -> HttpRespons
 def consultation_exception_decision(request: HttpRequest, exception_id: int) -> HttpResponse:
     user = signed_in_user(request)
     exception = get_object_or_404(selectors.consultation_exceptions_for(user), pk=exception_id)
-    contact = shown_contact(request, exception.contact_id, _access(request))
+    contact = read_contact_and_log_access(request, exception.contact_id, _access(request))
     if exception.state != ExceptionState.REQUESTED:
         messages.info(request, "That exception has already been decided.")
         return redirect("web:contact", contact.pk)
-    if exception.requested_by_id == user.pk:
+    if not may_decide_exception(exception, user):
         raise PermissionDenied("A manager cannot authorise an exception they requested.")
     form = FormPage(
         title="Decide the exception",
@@ -501,9 +507,9 @@ def partner_request_response(request: HttpRequest, request_id: int) -> HttpRespo
         requests = requests.filter(organisation_id=user.team_id)
     partner_request = get_object_or_404(requests, pk=request_id)
     if is_partner:
-        back = reverse("web:information-requests")
+        back = reverse("triage:information-requests")
     else:
-        shown_contact(request, partner_request.contact_id, _access(request))
+        read_contact_and_log_access(request, partner_request.contact_id, _access(request))
         back = _contact_url(partner_request.contact_id)
     if partner_request.state != PartnerRequestState.SENT:
         messages.info(request, "That request has already been answered.")
@@ -537,7 +543,7 @@ def information_requests(request: HttpRequest) -> HttpResponse:
 @page(*MACH_WORKERS)
 def feedback_given(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    contact = shown_contact(request, contact_id, _access(request))
+    contact = read_contact_and_log_access(request, contact_id, _access(request))
     feedback = get_object_or_404(ReferrerFeedback, contact=contact)
     form = FormPage(
         title="Record feedback given to the referrer",
@@ -572,25 +578,27 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
     exceptions = list(selectors.exceptions_of(contact))
     is_worker = user.has_role(*MACH_WORKERS)
     is_manager = user.has_role(Role.MANAGER)
-    assessments = {
-        assessment.referral_id: assessment
-        for assessment in Assessment.objects.filter(referral__contact=contact)
-    }
+    referrals = list(contact.referrals.all())
+    opened = workflows.opened_records(referrals)
     return {
         "screening": screening,
         "consultations": selectors.consultations_of(contact),
         "exceptions": exceptions,
         "partner_requests": selectors.partner_requests_of(contact),
         "referrals": [
-            {"referral": referral, "href": links.url_for(assessments.get(referral.pk))}
-            for referral in contact.referrals.all()
+            {
+                "referral": referral,
+                "href": links.url_for(opened.get(referral.pk)),
+                "handled": workflows.handles(referral.outcome),
+            }
+            for referral in referrals
         ],
         "feedback": ReferrerFeedback.objects.filter(contact=contact).first(),
         "can_screen": is_worker and contact.state == State.RECEIVED,
         "can_oversee": is_manager
         and screening is not None
         and screening.state == ScreeningState.SUBMITTED
-        and screening.screened_by_id != user.pk,
+        and may_oversee(screening, user),
         "can_ask_partners": is_worker and not _why_partners_cannot_be_asked(contact),
         "can_record": is_worker and contact.state != State.DECIDED,
         "decidable_exceptions": {
@@ -598,7 +606,7 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
             for exception in exceptions
             if is_manager
             and exception.state == ExceptionState.REQUESTED
-            and exception.requested_by_id != user.pk
+            and may_decide_exception(exception, user)
         },
         "is_worker": is_worker,
     }

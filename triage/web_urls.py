@@ -6,6 +6,8 @@ from django.urls import path
 
 from . import web
 
+app_name = "triage"
+
 urlpatterns = [
     path("contacts/<int:contact_id>/screening/", web.screening, name="screening"),
     path("oversight/", web.oversight_queue, name="oversight-queue"),

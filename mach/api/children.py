@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 
 from .. import chronology, selectors
 from ..audit import log_child_access
+from ..inputs import PersonSummarySerializer
 from ..models import Person, User
 from ..permissions import CHILD_READERS, roles
-from .serializers import PersonSummarySerializer
 
 
 class RelatedPersonSerializer(serializers.Serializer):

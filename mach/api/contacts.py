@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
     extend_schema,
-    extend_schema_field,
 )
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
@@ -23,240 +18,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
-from ..audit import events_for, log_child_access
+from .. import selectors
+from ..audit import log_child_access, read_contact_and_log_access
+from ..inputs import ChildInputSerializer, ContactInputSerializer, contact_create_from_input
 from ..models import (
-    OPEN_STATES,
-    AccessLog,
-    Channel,
     Contact,
-    ContactPerson,
     Kind,
-    ParentalAwareness,
     Rag,
-    Referral,
     Role,
-    Source,
     State,
-    Team,
     User,
 )
+from ..models.contacts import ContactQuerySet
+from ..openapi import page_of
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, roles
+from ..representations import ContactDetailSerializer, ContactSerializer, people_of
 from .idempotency import HEADER, idempotent
-from .schema import page_of
-from .serializers import (
-    MAX_PEOPLE,
-    AdultInputSerializer,
-    ChildInputSerializer,
-)
-
-MAX_CONCERNS_LENGTH = 20_000
-# Clocks of partner systems drift; a contact from further ahead has a wrong date.
-MAX_CLOCK_SKEW = timedelta(minutes=5)
-EARLIEST_RECEIVED_AT = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-class ReferrerSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
-
-
-class ContactInputSerializer(serializers.Serializer):
-    """The body of `POST /api/v1/contacts/`; the web form validates through it too."""
-
-    received_at = serializers.DateTimeField(required=False)
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    # "source" is also a Field attribute in the stubs; DRF collects declared fields separately.
-    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]
-    referrer = ReferrerSerializer()
-    # ListSerializer takes max_length (DRF 3.14+); the stubs do not know it yet.
-    children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
-    adults = AdultInputSerializer(many=True, required=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
-    concerns = serializers.CharField(max_length=MAX_CONCERNS_LENGTH)
-    parental_awareness = serializers.ChoiceField(choices=ParentalAwareness.choices)
-    parental_awareness_reason = serializers.CharField(
-        max_length=5_000, required=False, allow_blank=True, default=""
-    )
-    immediate_safety_concern = serializers.BooleanField(required=False, default=False)
-
-    def validate_received_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + MAX_CLOCK_SKEW:
-            raise serializers.ValidationError("A contact cannot be received in the future.")
-        if value < EARLIEST_RECEIVED_AT:
-            raise serializers.ValidationError("A contact cannot be received before 2000.")
-        return value
-
-
-def contact_create_from_input(*, actor: User, data: dict[str, Any], via: str) -> Contact:
-    """Record a contact from `ContactInputSerializer`'s validated data: the one intake path of
-    the API and the web form. Raises what `services.contact_create` raises."""
-    return services.contact_create(
-        actor=actor,
-        received_at=data.get("received_at"),
-        channel=data["channel"],
-        source=data["source"],
-        referrer=data["referrer"],
-        children=[ChildInputSerializer().to_input(child) for child in data["children"]],
-        adults=[AdultInputSerializer().to_input(adult) for adult in data.get("adults", [])],
-        concerns=data["concerns"],
-        parental_awareness=data["parental_awareness"],
-        parental_awareness_reason=data["parental_awareness_reason"],
-        immediate_safety_concern=data["immediate_safety_concern"],
-        via=via,
-    )
-
-
-class ContactPersonSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="person.id")
-    matched_existing = serializers.BooleanField()
-    first_name = serializers.CharField(source="person.first_name")
-    last_name = serializers.CharField(source="person.last_name")
-    date_of_birth = serializers.DateField(source="person.date_of_birth", allow_null=True)
-    nhs_number = serializers.CharField(source="person.nhs_number")
-    relationship = serializers.CharField()
-
-
-class ReferrerOutputSerializer(serializers.Serializer):
-    name = serializers.CharField(source="referrer_name")
-    organisation = serializers.CharField(source="referrer_organisation")
-    role = serializers.CharField(source="referrer_role")
-    phone = serializers.CharField(source="referrer_phone")
-    email = serializers.CharField(source="referrer_email")
-
-
-class ReferralSerializer(serializers.ModelSerializer):
-    child = serializers.IntegerField(source="child_id")
-    previous_referral_date = serializers.DateField(
-        source="previous_referral.referral_date", allow_null=True, default=None
-    )
-
-    class Meta:
-        model = Referral
-        fields = ["id", "child", "referral_date", "is_rereferral", "previous_referral_date"]
-        read_only_fields = fields
-
-
-class ContactSerializer(serializers.ModelSerializer):
-    reference = serializers.CharField(read_only=True)
-    overdue = serializers.SerializerMethodField()
-    referral = serializers.SerializerMethodField()
-    referrals = serializers.SerializerMethodField()
-    referrer = ReferrerOutputSerializer(source="*")
-    children = serializers.SerializerMethodField()
-    adults = serializers.SerializerMethodField()
-    team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all())
-
-    class Meta:
-        model = Contact
-        fields = [
-            "id",
-            "reference",
-            "state",
-            "received_at",
-            "decision_due_at",
-            "overdue",
-            "channel",
-            "source",
-            "referrer",
-            "children",
-            "adults",
-            "concerns",
-            "parental_awareness",
-            "parental_awareness_reason",
-            "immediate_safety_concern",
-            "rag",
-            "outcome",
-            "team",
-            "referral",
-            "referrals",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-    # One nested serializer of each kind per ContactSerializer, and a list serializer shares one
-    # child across its page: their fields are built once per page, not once per contact, which
-    # took half the CPU time of a page of 50.
-    @cached_property
-    def _person_serializer(self) -> ContactPersonSerializer:
-        return ContactPersonSerializer()
-
-    @cached_property
-    def _referral_serializer(self) -> ReferralSerializer:
-        return ReferralSerializer()
-
-    @extend_schema_field(ReferralSerializer(allow_null=True))
-    def get_referral(self, contact: Contact) -> dict[str, Any] | None:
-        """The contact's referral (api.md): the first child's; `is_rereferral` when any child's
-        referral is a re-referral, with the latest previous referral date among them."""
-        referrals = _referrals_of(contact)
-        if not referrals:
-            return None
-        summary = dict(self._referral_serializer.to_representation(referrals[0]))
-        previous = [r.previous_referral.referral_date for r in referrals if r.previous_referral]
-        summary["is_rereferral"] = bool(previous)
-        summary["previous_referral_date"] = max(previous).isoformat() if previous else None
-        return summary
-
-    @extend_schema_field(ReferralSerializer(many=True))
-    def get_referrals(self, contact: Contact) -> list[dict[str, Any]]:
-        return [
-            self._referral_serializer.to_representation(referral)
-            for referral in _referrals_of(contact)
-        ]
-
-    def get_overdue(self, contact: Contact) -> bool:
-        return contact.is_open and contact.decision_due_at < timezone.now()
-
-    @extend_schema_field(ContactPersonSerializer(many=True))
-    def get_children(self, contact: Contact) -> list[dict[str, Any]]:
-        return self._people(contact, Kind.CHILD)
-
-    @extend_schema_field(ContactPersonSerializer(many=True))
-    def get_adults(self, contact: Contact) -> list[dict[str, Any]]:
-        return self._people(contact, Kind.ADULT)
-
-    def _people(self, contact: Contact, role: str) -> list[dict[str, Any]]:
-        return [
-            self._person_serializer.to_representation(link)
-            for link in _people_of(contact)
-            if link.role == role
-        ]
-
-
-def _people_of(contact: Contact) -> list[ContactPerson]:
-    """The contact's people, from where `selectors.with_people` loaded them: a plain list for a
-    page of contacts, the related manager for one contact."""
-    links = getattr(contact, selectors.PEOPLE_LIST, None)
-    return list(contact.contact_people.all()) if links is None else links
-
-
-def _referrals_of(contact: Contact) -> list[Referral]:
-    referrals = getattr(contact, selectors.REFERRAL_LIST, None)
-    return list(contact.referrals.all()) if referrals is None else referrals
-
-
-class EventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default="system")
-    action = serializers.CharField()
-    from_state = serializers.CharField()
-    to_state = serializers.CharField()
-    reason = serializers.CharField()
-
-
-class ContactDetailSerializer(ContactSerializer):
-    events = serializers.SerializerMethodField()
-
-    class Meta(ContactSerializer.Meta):
-        fields = [*ContactSerializer.Meta.fields, "events"]
-        read_only_fields = fields
-
-    @extend_schema_field(EventSerializer(many=True))
-    def get_events(self, contact: Contact) -> list[dict[str, Any]]:
-        return EventSerializer(events_for(contact), many=True).data  # type: ignore[return-value]
 
 
 class ContactStatusSerializer(serializers.ModelSerializer):
@@ -270,6 +47,31 @@ class ContactStatusSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ContactReceiptSerializer(ContactStatusSerializer):
+    """A partner agency's 201: its contact's status and the children as it sent them. Nothing
+    about existing records: record matching is the MACH's business (api.md)."""
+
+    children = ChildInputSerializer(many=True, read_only=True)
+
+    class Meta(ContactStatusSerializer.Meta):
+        fields = [*ContactStatusSerializer.Meta.fields, "children"]
+        read_only_fields = fields
+
+
+def partner_receipt(status: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
+    """The receipt from a contact's status fields (`ContactStatusSerializer`) and the children
+    as the partner sent them (validated input)."""
+    shape = ChildInputSerializer()
+    return {
+        **{name: status[name] for name in ContactStatusSerializer.Meta.fields},
+        # Only the fields it sent: a representation would add a null for each optional one.
+        "children": [
+            {name: value for name, value in shape.to_representation(child).items() if name in child}
+            for child in children
+        ],
+    }
+
+
 class ContactFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=State.choices)
     rag = django_filters.ChoiceFilter(choices=Rag.choices)
@@ -280,12 +82,9 @@ class ContactFilter(django_filters.FilterSet):
         model = Contact
         fields = ["state", "rag", "overdue", "team"]
 
-    def filter_overdue(
-        self, queryset: QuerySet[Contact], name: str, value: bool
-    ) -> QuerySet[Contact]:
-        if value:
-            return selectors.overdue(queryset, now=timezone.now())
-        return queryset.exclude(state__in=OPEN_STATES, decision_due_at__lt=timezone.now())
+    def filter_overdue(self, queryset: ContactQuerySet, name: str, value: bool) -> ContactQuerySet:
+        now = timezone.now()
+        return queryset.overdue(now) if value else queryset.not_overdue(now)
 
 
 class ContactPagination(CursorPagination):
@@ -299,13 +98,23 @@ def _child_ids(links: Any) -> list[int]:
     return [link.person_id for link in links if link.role == Kind.CHILD]
 
 
-def _log_replayed_children(request: Request, body: Any) -> None:
-    assert isinstance(request.user, User)
+def _replayed(request: Request, body: Any) -> Any:
+    """A replay shows what the original showed: a worker's is in the access log again; a
+    partner's is rebuilt from what it sent, so a response stored before partners got receipts
+    reveals no record match either."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role == Role.PARTNER_AGENCY:
+        # A replay carries the very body that was accepted: an object with its children.
+        sent: Any = request.data
+        children = ChildInputSerializer(data=sent["children"], many=True)
+        return partner_receipt(
+            body, children.validated_data if children.is_valid() else children.initial_data
+        )
     log_child_access(
-        user=request.user,
-        child_ids=[child["id"] for child in body.get("children", [])],
-        via=request.path,
+        user=user, child_ids=[child["id"] for child in body.get("children", [])], via=request.path
     )
+    return body
 
 
 def _serializer_for(user: User) -> type[serializers.Serializer]:
@@ -370,7 +179,7 @@ class ContactListCreateApi(APIView):
         if serializer_class is ContactSerializer:
             log_child_access(
                 user=user,
-                child_ids=[pid for contact in page for pid in _child_ids(_people_of(contact))],
+                child_ids=[pid for contact in page for pid in _child_ids(people_of(contact))],
                 via=request.path,
             )
         return paginator.get_paginated_response(serializer_class(page, many=True).data)
@@ -378,7 +187,19 @@ class ContactListCreateApi(APIView):
     @extend_schema(
         operation_id="contacts_create",
         request=ContactInputSerializer,
-        responses={201: ContactSerializer},
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="ContactCreated",
+                serializers=[ContactSerializer, ContactReceiptSerializer],
+                resource_type_field_name=None,
+            )
+        },
+        description=(
+            "MACH users get the contact with each child's person id and `matched_existing`. "
+            "A partner agency gets a receipt: the contact's id, reference, state, received_at "
+            "and decision_due_at, and the children as it sent them, nothing about existing "
+            "records."
+        ),
         parameters=[
             OpenApiParameter(
                 HEADER,
@@ -391,7 +212,7 @@ class ContactListCreateApi(APIView):
             )
         ],
     )
-    @idempotent(on_replay=_log_replayed_children)
+    @idempotent(on_replay=_replayed)
     def post(self, request: Request) -> Response:
         user = request.user
         assert isinstance(user, User)
@@ -400,6 +221,9 @@ class ContactListCreateApi(APIView):
         contact = contact_create_from_input(
             actor=user, data=payload.validated_data, via=request.path
         )
+        if user.role == Role.PARTNER_AGENCY:
+            status = ContactStatusSerializer(contact).data
+            return Response(partner_receipt(status, payload.validated_data["children"]), status=201)
         # The contact comes back with its people loaded: shown as a fresh read would show it.
         return Response(ContactSerializer(contact).data, status=201)
 
@@ -418,19 +242,6 @@ class ContactDetailApi(APIView):
             return Response(
                 ContactStatusSerializer(get_object_or_404(contacts, pk=contact_id)).data
             )
-        return Response(ContactDetailSerializer(shown_contact(request, contact_id)).data)
-
-
-def shown_contact(
-    request: Request | HttpRequest, contact_id: int, action: str = AccessLog.Action.VIEW
-) -> Contact:
-    """The contact with its people, if the user may see it (else 404), with the showing of its
-    children written to the access log. Every endpoint and page that shows a contact's details
-    uses it."""
-    user = request.user
-    assert isinstance(user, User)
-    contacts = selectors.with_people(selectors.contacts_visible_to(user))
-    contact = get_object_or_404(contacts, pk=contact_id)
-    links: list[ContactPerson] = list(contact.contact_people.all())
-    log_child_access(user=user, child_ids=_child_ids(links), via=request.path, action=action)
-    return contact
+        return Response(
+            ContactDetailSerializer(read_contact_and_log_access(request, contact_id)).data
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,6 +15,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..services import AlreadyDone
+from ..unavailable import DATABASE_ERRORS, MESSAGE
+
+
+class Unavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = MESSAGE
+    default_code = "unavailable"
 
 
 class Conflict(exceptions.APIException):
@@ -32,6 +40,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = Conflict(str(exc) or None)
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or "The request could not be read.")
+    elif isinstance(exc, DATABASE_ERRORS):
+        response = drf_exception_handler(Unavailable(), context)
+        assert response is not None
+        response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
+        return response
     return drf_exception_handler(exc, context)
 
 

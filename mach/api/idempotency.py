@@ -35,12 +35,13 @@ def _body_hash(request: Request) -> str:
 
 
 def idempotent(
-    on_replay: Callable[[Request, Any], None] | None = None,
+    on_replay: Callable[[Request, Any], Any] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Wrap a view's `post`. The key is per user; only successful responses are kept, so a
     request refused with 400 may be corrected and sent again with the same key.
 
-    `on_replay(request, body)` runs when a stored response is returned (e.g. to log access).
+    `on_replay(request, body)` runs when a stored response is returned (e.g. to log access) and
+    returns the body to send.
     """
 
     def decorate(handler: Handler) -> Handler:
@@ -89,15 +90,16 @@ def _replay(
     user: User,
     key: str,
     digest: str,
-    on_replay: Callable[[Request, Any], None] | None,
+    on_replay: Callable[[Request, Any], Any] | None,
 ) -> Response:
     record = IdempotencyRecord.objects.get(user=user, key=key)
     if record.request_hash != digest:
         raise Conflict(f"{HEADER} {key!r} was already used with a different request body.")
+    body = record.response_body
     if on_replay is not None:
-        on_replay(request, record.response_body)
+        body = on_replay(request, body)
     return Response(
-        record.response_body,
+        body,
         status=record.response_status,
         headers={"Idempotent-Replayed": "true"},
     )

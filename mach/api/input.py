@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,11 @@ from django.utils.cache import add_never_cache_headers
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError, ValidationError
 
+from ..control_characters import (
+    CONTROL_CHARACTER,
+    CONTROL_CHARACTER_MESSAGE,
+    control_character_errors,
+)
 from .throttling import address_refusal
 
 MAX_JSON_DEPTH = 32
@@ -27,8 +32,6 @@ MAX_URL_LENGTH = 2048
 MAX_CURSOR_LENGTH = 512
 API_PREFIX = "/api/"
 
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-CONTROL_CHARACTER_MESSAGE = "Remove the control character (such as NUL) from this value."
 # A JSON string with its escapes: brackets inside one are text, not nesting.
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_BRACKET = re.compile(r"[\[\]{}]")
@@ -43,40 +46,6 @@ def json_depth_exceeds(text: str, limit: int) -> bool:
         if depth > limit:
             return True
     return False
-
-
-def _strings_in(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Any, str]]:
-    """Each string (keys too) in parsed JSON with the path of the value holding it."""
-    stack: list[tuple[tuple[str | int, ...], Any]] = [(path, value)]
-    while stack:
-        where, item = stack.pop()
-        if isinstance(item, str):
-            yield where, item
-        elif isinstance(item, Mapping):
-            for key, child in item.items():
-                yield where, key
-                stack.append(((*where, key), child))
-        elif isinstance(item, list):
-            stack.extend(((*where, index), child) for index, child in enumerate(item))
-
-
-def _error_at(path: tuple[str | int, ...], message: str) -> Any:
-    """DRF's nested error shape for the value at `path`: `{"referrer": {"organisation": [..]}}`,
-    and `{"children": {"0": {..}}}` for an item of a list, as list serializers report it."""
-    detail: Any = [message]
-    for step in reversed(path):
-        detail = {str(step): detail}
-    return detail if path else {"non_field_errors": detail}
-
-
-def control_character_errors(data: Any) -> dict[str, Any]:
-    """The error naming the first field whose value holds a control character, in DRF's
-    shape (empty when there is none): the API and the web forms report it the same way."""
-    for path, text in _strings_in(data):
-        if CONTROL_CHARACTER.search(text):
-            detail: dict[str, Any] = _error_at(path, CONTROL_CHARACTER_MESSAGE)
-            return detail
-    return {}
 
 
 class JSONParser(parsers.JSONParser):

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import AccessLog, Alert, Role, Team, User
+from ..openapi import page_of
 from ..permissions import roles
-from .schema import page_of
 
 
 class AlertSerializer(serializers.ModelSerializer):

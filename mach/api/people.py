@@ -14,10 +14,11 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..audit import log_child_access
+from ..inputs import ReasonSerializer
 from ..models import Kind, MatchProposal, Person, PersonMerge, Role, User
+from ..openapi import page_of
 from ..permissions import CHILD_READERS, MACH_WORKERS, roles
 from .oversight import NewestFirst
-from .schema import page_of
 
 
 def _username() -> serializers.SlugRelatedField[User]:
@@ -101,10 +102,6 @@ class PersonMergeSerializer(serializers.ModelSerializer):
     def get_filled_fields(self, merge: PersonMerge) -> list[str]:
         """The kept record's identifying fields the merge filled in from the duplicate."""
         return sorted(merge.moved["kept_fields"])
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2_000)
 
 
 class MatchProposalQuerySerializer(serializers.Serializer):

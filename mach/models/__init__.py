@@ -27,33 +27,17 @@ from .people import (
     normalise_name,
     normalise_postcode,
 )
-from .referrals import (
-    STATUTORY_OUTCOMES,
-    Assessment,
-    AssessmentAction,
-    AssessmentFactor,
-    AssessmentOutcome,
-    AssessmentState,
-    ClosureReason,
-    Referral,
-)
+from .referrals import Referral
 from .timeliness import Alert, AlertLevel, Timed
 
 __all__ = [
     "OPEN_STATES",
-    "STATUTORY_OUTCOMES",
     "AccessLog",
     "Alert",
     "AlertLevel",
     "AppendOnly",
-    "Assessment",
-    "AssessmentAction",
-    "AssessmentFactor",
-    "AssessmentOutcome",
-    "AssessmentState",
     "Channel",
     "ClosureDay",
-    "ClosureReason",
     "Contact",
     "ContactPerson",
     "Event",

@@ -59,7 +59,8 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["child", "-at"], name="access_log_child_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.child} via {self.via}"
+        # The child by record id: a name here would show wherever the row is named (the admin).
+        return f"{self.user} {self.action} child {self.child_id} via {self.via}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import FSMField, transition
 
 from .people import Person
@@ -74,6 +76,19 @@ class Rag(models.TextChoices):
 OPEN_STATES = (State.RECEIVED, State.AWAITING_OVERSIGHT)
 
 
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def overdue(self, now: datetime) -> ContactQuerySet:
+        """Open contacts whose decision deadline has passed at `now` (`Contact.is_overdue`)."""
+        return self.filter(self._overdue_at(now))
+
+    def not_overdue(self, now: datetime) -> ContactQuerySet:
+        return self.exclude(self._overdue_at(now))
+
+    @staticmethod
+    def _overdue_at(now: datetime) -> Q:
+        return Q(state__in=OPEN_STATES, decision_due_at__lt=now)
+
+
 class Contact(Timed):
     """A contact; its decision clock (1 working day, moment rule) starts at `received_at`."""
 
@@ -107,6 +122,8 @@ class Contact(Timed):
     people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ContactQuerySet.as_manager()
+
     if TYPE_CHECKING:
         referrals: RelatedManager[Referral]
 
@@ -135,13 +152,17 @@ class Contact(Timed):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Open and past its decision deadline (`ContactQuerySet.overdue` in SQL)."""
+        return self.is_open and self.decision_due_at < (now or timezone.now())
+
     @transition(field=state, source=State.RECEIVED, target=State.AWAITING_OVERSIGHT)
-    def submit_screening(self) -> None:
-        """A screening was submitted; the decision clock keeps running until oversight."""
+    def send_for_oversight(self) -> None:
+        """A worker's recommendation waits for a manager; the decision clock keeps running."""
 
     @transition(field=state, source=State.AWAITING_OVERSIGHT, target=State.RECEIVED)
-    def return_for_rescreening(self) -> None:
-        """Oversight sent the screening back to the worker."""
+    def return_to_worker(self) -> None:
+        """The manager sent the recommendation back for more work."""
 
     @transition(field=state, source=State.AWAITING_OVERSIGHT, target=State.DECIDED)
     def decide(self, outcome: str) -> None:

@@ -55,6 +55,11 @@ class Alert(models.Model):
     message = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+    # Delivery is claimed before the email is sent and recorded after (mach.notifications), so
+    # a worker killed mid-send leaves at most this one alert to be sent again.
+    delivery_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    delivery_attempts = models.PositiveIntegerField(default=0, editable=False)
+    last_delivery_error = models.CharField(max_length=300, blank=True, editable=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

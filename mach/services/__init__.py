@@ -4,20 +4,11 @@ and why, and defers side effects until the transaction commits."""
 from __future__ import annotations
 
 from .alerts import alert_acknowledge
-from .common import AlreadyDone, require_role
+from .common import AlreadyDone, publish, require_role
 from .contacts import contact_create, intake_team_for
 from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
 from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
-from .referrals import (
-    assessment_action_add,
-    assessment_action_complete,
-    assessment_authorise,
-    assessment_open,
-    assessment_record,
-    assessment_submit,
-    previous_referral,
-    referrals_open,
-)
+from .referrals import previous_referral, referrals_open
 from .users import user_create
 
 __all__ = [
@@ -25,12 +16,6 @@ __all__ = [
     "PersonInput",
     "PersonMatch",
     "alert_acknowledge",
-    "assessment_action_add",
-    "assessment_action_complete",
-    "assessment_authorise",
-    "assessment_open",
-    "assessment_record",
-    "assessment_submit",
     "contact_create",
     "intake_team_for",
     "match_proposal_confirm",
@@ -39,6 +24,7 @@ __all__ = [
     "person_merge",
     "person_merge_undo",
     "previous_referral",
+    "publish",
     "referrals_open",
     "relationship_kind",
     "require_role",

@@ -16,7 +16,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
     require_role(actor, (Role.MANAGER,))
     if alert.team_id is not None and alert.team_id != actor.team_id:
         raise PermissionDenied("This alert belongs to another team.")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         now = timezone.now()
         updated = Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
             acknowledged_at=now, acknowledged_by=actor

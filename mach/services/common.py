@@ -1,12 +1,19 @@
-"""What every service shares: the permission check and the conflict error."""
+"""What every service shares: the permission check, the conflict error, publishing tasks."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
+from typing import Any
 
+from celery import Task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from ..models import User
+
+logger = logging.getLogger(__name__)
 
 
 class AlreadyDone(Exception):
@@ -18,8 +25,33 @@ def require_role(actor: User, allowed: Sequence[str]) -> None:
         raise PermissionDenied("Your role does not allow this.")
 
 
+class _Broker:
+    """When publishing last failed; a process skips publishing for a while after a failure."""
+
+    down_until = 0.0
+
+
+def publish(task: Task[Any, Any], *args: Any) -> bool:
+    """Send `task` to a worker now if the broker answers; returns whether it was sent.
+
+    Every task is a shortcut: the database holds the state and the beat's sweep does the same
+    work within a minute. So a broker that is down costs a request one short failed try, and the
+    process then skips publishing for `BROKER_SKIP_AFTER_FAILURE` seconds rather than paying
+    that try on every request. Use inside `transaction.on_commit`.
+    """
+    if time.monotonic() < _Broker.down_until:
+        return False
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception as error:  # kombu and redis-py raise several unrelated connection errors
+        _Broker.down_until = time.monotonic() + settings.BROKER_SKIP_AFTER_FAILURE
+        logger.warning("Broker unavailable, %s not sent (the sweep catches up): %s", task, error)
+        return False
+    return True
+
+
 def enqueue_deadline_check(kind_key: str, item_id: int) -> None:
     """Ask a worker to look at one timed row now; use inside `transaction.on_commit`."""
     from ..tasks import check_deadline
 
-    check_deadline.delay(kind_key, item_id)
+    publish(check_deadline, kind_key, item_id)

@@ -48,7 +48,7 @@ def match_proposal_reject(*, actor: User, proposal: MatchProposal, reason: str) 
     when none is given, and AlreadyDone when the proposal was already decided.
     """
     reason = _checked_reason(actor, reason, MACH_WORKERS)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         return _decide(actor, proposal, MatchProposal.Status.REJECTED, reason)
 
 
@@ -63,7 +63,7 @@ def match_proposal_confirm(
     `person_merge` raises; on any failure the proposal stays `proposed`.
     """
     reason = _checked_reason(actor, reason, MACH_WORKERS)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         proposal = _decide(actor, proposal, MatchProposal.Status.CONFIRMED, reason)
         return person_merge(
             actor=actor,
@@ -100,6 +100,7 @@ def person_merge(
     reason = _checked_reason(actor, reason, MACH_WORKERS)
     if duplicate.pk == kept.pk:
         raise ValidationError({"kept": "A record cannot be merged into itself."})
+    # Not durable: confirming a match proposal merges inside its own transaction.
     with transaction.atomic():
         duplicate, kept = _locked_people(duplicate.pk, kept.pk)
         _check_mergeable(duplicate, kept)
@@ -154,7 +155,7 @@ def person_merge_undo(
     been merged into another (undo that later merge first).
     """
     reason = _checked_reason(actor, reason, (Role.MANAGER,))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.is_undone:
             raise AlreadyDone("This merge has already been undone.")

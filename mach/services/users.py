@@ -16,7 +16,7 @@ def user_create(
     """Create a user with a role (and team) and return it with a new API token key."""
     if role not in Role.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         team = None
         if team_slug:
             team, _ = Team.objects.get_or_create(

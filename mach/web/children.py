@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .. import chronology, selectors, services
-from ..api.people import ReasonSerializer
 from ..audit import log_child_access
+from ..inputs import ReasonSerializer
 from ..models import Person, Role
 from ..permissions import CHILD_READERS
 from .forms import Field
-from .pages import FormPage, form_page, page, signed_in_user
+from .pages import FormPage, child_panels, form_page, page, signed_in_user
 
 
 def chronology_rows(household: Sequence[int]) -> list[dict[str, Any]]:
@@ -44,6 +44,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "entries": chronology_rows(selectors.household_of(child)),
             "merges": selectors.person_merges().filter(kept=child, undone_at__isnull=True),
             "may_undo": user.has_role(Role.MANAGER),
+            "panels": child_panels(request, child),
         },
     )
 

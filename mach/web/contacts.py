@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..api.contacts import contact_create_from_input, shown_contact
-from ..audit import events_for
+from ..audit import events_for, read_contact_and_log_access
+from ..inputs import contact_create_from_input
 from ..models import Kind, MatchProposal, Role
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, MACH_WORKERS
 from .forms import flatten, validation_messages
@@ -61,7 +61,7 @@ def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
 def _contact_page(
     request: HttpRequest, contact_id: int, *, proposal_error: tuple[int, str] | None = None
 ) -> HttpResponse:
-    contact = shown_contact(request, contact_id)
+    contact = read_contact_and_log_access(request, contact_id)
     links = list(contact.contact_people.all())
     proposals = MatchProposal.objects.filter(
         person_id__in=[link.person_id for link in links], status=MatchProposal.Status.PROPOSED

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from rest_framework import serializers
 
-from ..api.input import control_character_errors
+from ..control_characters import control_character_errors
 from ..services import AlreadyDone
 
 # DRF's generic wording, replaced by the GOV.UK style "Enter ..." / "Select ...".

@@ -10,8 +10,8 @@ from typing import Any
 
 from django.http import QueryDict
 
-from ..api.contacts import ContactInputSerializer
-from ..api.input import control_character_errors
+from ..control_characters import control_character_errors
+from ..inputs import ContactInputSerializer
 from ..models import Channel, Gender, ParentalAwareness, Source
 from ..timescales import LONDON
 from .forms import Field, bind, date_value, errors_by_field, read_date

@@ -2,13 +2,13 @@
 
 `page(*roles)` guards a view: anonymous users go to the sign-in page, other roles get 403, and
 the response is never cached (it shows children's data). Workflow apps add navigation items
-(`register_navigation`) and panels on the contact page (`register_contact_panel`) in their
+and panels on the contact and child pages through `mach.workflows` in their
 `AppConfig.ready()`, so the core never imports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
@@ -22,7 +22,9 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from rest_framework import serializers
 
-from ..models import Contact, User
+from .. import workflows
+from ..models import Contact, Person, User
+from ..workflows import ChildPanel, ContactPanel
 from .forms import Field, bind, run_form
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -54,21 +56,6 @@ def signed_in_user(request: HttpRequest) -> User:
     return request.user
 
 
-@dataclass(frozen=True)
-class NavigationItem:
-    label: str
-    url_name: str
-    roles: tuple[str, ...]
-    order: int
-
-
-_navigation: dict[str, NavigationItem] = {}
-
-
-def register_navigation(item: NavigationItem) -> None:
-    _navigation[item.url_name] = item
-
-
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Context processor: the navigation items the signed-in user may open."""
     user = request.user
@@ -76,7 +63,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"navigation_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = sorted(
-        (item for item in _navigation.values() if user.has_role(*item.roles)),
+        (item for item in workflows.navigation_items.values() if user.has_role(*item.roles)),
         key=lambda item: item.order,
     )
     return {
@@ -91,27 +78,20 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class ContactPanel:
-    """A section of the contact page: `context` returns what its template needs, or None to
-    leave the section out for this contact and user."""
-
-    template: str
-    context: Callable[[HttpRequest, Contact], dict[str, Any] | None]
-    order: int
-
-
-_contact_panels: dict[str, ContactPanel] = {}
-
-
-def register_contact_panel(panel: ContactPanel) -> None:
-    _contact_panels[panel.template] = panel
-
-
 def contact_panels(request: HttpRequest, contact: Contact) -> list[dict[str, Any]]:
+    return _panels(workflows.contact_panels.values(), request, contact)
+
+
+def child_panels(request: HttpRequest, child: Person) -> list[dict[str, Any]]:
+    return _panels(workflows.child_panels.values(), request, child)
+
+
+def _panels(
+    registered: Iterable[ContactPanel | ChildPanel], request: HttpRequest, record: Any
+) -> list[dict[str, Any]]:
     panels = []
-    for panel in sorted(_contact_panels.values(), key=lambda panel: panel.order):
-        context = panel.context(request, contact)
+    for panel in sorted(registered, key=lambda panel: panel.order):
+        context = panel.context(request, record)
         if context is not None:
             panels.append({"template": panel.template, **context})
     return panels

@@ -1,12 +1,11 @@
-"""The web UI's pages. Workflow apps add theirs through their own `web_urls` module."""
+"""The core's pages; each workflow app's pages are mounted under its own namespace by the
+project URLconf (registered through `mach.workflows`)."""
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.urls import URLPattern, URLResolver, include, path
-from django.utils.module_loading import module_has_submodule
+from django.urls import URLPattern, URLResolver, path
 
-from . import accounts, alerts, assessments, children, contacts, worklist
+from . import accounts, alerts, children, contacts, worklist
 
 app_name = "web"
 
@@ -29,37 +28,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("alerts/<int:alert_id>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
-    path("assessments/", assessments.assessment_list, name="assessments"),
-    path("assessments/<int:assessment_id>/", assessments.assessment_detail, name="assessment"),
-    path(
-        "assessments/<int:assessment_id>/findings/",
-        assessments.record,
-        name="assessment-record",
-    ),
-    path(
-        "assessments/<int:assessment_id>/actions/",
-        assessments.action_add,
-        name="assessment-action-add",
-    ),
-    path(
-        "assessment-actions/<int:action_id>/complete/",
-        assessments.action_complete,
-        name="assessment-action-complete",
-    ),
-    path(
-        "assessments/<int:assessment_id>/submit/",
-        assessments.submit,
-        name="assessment-submit",
-    ),
-    path(
-        "assessments/<int:assessment_id>/authorise/",
-        assessments.authorise,
-        name="assessment-authorise",
-    ),
-]
-
-urlpatterns += [
-    path("", include(f"{config.name}.web_urls"))
-    for config in apps.get_app_configs()
-    if config.name != "mach" and module_has_submodule(config.module, "web_urls")
 ]

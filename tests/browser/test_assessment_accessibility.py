@@ -10,16 +10,12 @@ from datetime import date, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from mach.models import Assessment, Contact, Role, User
-from mach.services import (
-    PersonInput,
-    assessment_action_add,
-    assessment_record,
-    assessment_submit,
-    contact_create,
-)
+from assessments.models import Assessment
+from assessments.services import assessment_action_add, assessment_record, assessment_submit
+from mach.models import Contact, Role, User
+from mach.services import PersonInput, contact_create
+from tests.assessments.test_assessment_pages import FINDINGS
 from tests.browser.conftest import accessibility_violations, sign_in
-from tests.web.test_assessment_pages import FINDINGS
 from triage.services import oversight_decide, screening_submit
 
 pytestmark = pytest.mark.browser

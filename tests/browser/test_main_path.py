@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from mach.models import Assessment, Contact, Referral, Role, User
+from assessments.models import Assessment
+from mach.models import Contact, Referral, Role, User
 from mach.timescales import WorkingCalendar
 from tests.browser.conftest import sign_in
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from mach.api.input import CONTROL_CHARACTER_MESSAGE as MESSAGE
 from mach.api.input import MAX_JSON_DEPTH, json_depth_exceeds
+from mach.control_characters import CONTROL_CHARACTER_MESSAGE as MESSAGE
 from mach.models import Contact, Role, User
 from tests.conftest import Api, SignedIn, contact_body
 from tests.web.conftest import contact_form, summary_links

@@ -25,10 +25,10 @@ URL = "/api/v1/contacts/"
 
 
 def test_contact_is_received_with_its_decision_deadline(
-    police: User, api_as: Callable[[User], APIClient]
+    social_worker: User, api_as: Callable[[User], APIClient]
 ) -> None:
     body = contact_body(received_at="2025-12-24T16:05:00+00:00")
-    response = api_as(police).post(URL, body, format="json")
+    response = api_as(social_worker).post(URL, body, format="json")
 
     assert response.status_code == 201, response.data
     body = response.json()
@@ -57,9 +57,9 @@ def test_received_at_defaults_to_now(
 
 
 def test_same_nhs_number_links_to_the_existing_child(
-    police: User, api_as: Callable[[User], APIClient]
+    social_worker: User, api_as: Callable[[User], APIClient]
 ) -> None:
-    client = api_as(police)
+    client = api_as(social_worker)
     first = client.post(URL, contact_body(), format="json").json()
 
     second = client.post(URL, contact_body(), format="json").json()
@@ -70,9 +70,9 @@ def test_same_nhs_number_links_to_the_existing_child(
 
 
 def test_same_names_birth_date_and_postcode_link_without_nhs_number(
-    police: User, api_as: Callable[[User], APIClient]
+    social_worker: User, api_as: Callable[[User], APIClient]
 ) -> None:
-    client = api_as(police)
+    client = api_as(social_worker)
     child = {
         "first_name": "Amy",
         "last_name": "Smith",
@@ -89,9 +89,9 @@ def test_same_names_birth_date_and_postcode_link_without_nhs_number(
 
 
 def test_weaker_match_is_proposed_not_merged(
-    police: User, api_as: Callable[[User], APIClient]
+    social_worker: User, api_as: Callable[[User], APIClient]
 ) -> None:
-    client = api_as(police)
+    client = api_as(social_worker)
     child = {"first_name": "Amy", "last_name": "Smith", "date_of_birth": "2015-03-02"}
     first = client.post(URL, contact_body(children=[child]), format="json").json()
     similar = {**child, "first_name": "Aimee", "address": {"postcode": "TS5 6QQ"}}
@@ -108,9 +108,9 @@ def test_weaker_match_is_proposed_not_merged(
 
 
 def test_different_nhs_number_is_never_linked_by_name(
-    police: User, api_as: Callable[[User], APIClient]
+    social_worker: User, api_as: Callable[[User], APIClient]
 ) -> None:
-    client = api_as(police)
+    client = api_as(social_worker)
     client.post(URL, contact_body(), format="json")
     twin = {**contact_body()["children"][0], "nhs_number": "4010232137"}
 
@@ -143,7 +143,7 @@ def test_intake_records_an_event_and_the_access_log(
     contact = Contact.objects.get(pk=response["id"])
     event = Event.objects.get(object_id=contact.pk, action="contact_received")
     assert (event.actor, event.to_state) == (police, "received")
-    log = AccessLog.objects.get(child_id=response["children"][0]["id"])
+    log = AccessLog.objects.get(child__nhs_number=contact_body()["children"][0]["nhs_number"])
     assert (log.user, log.action, log.via) == (police, "create", URL)
 
 

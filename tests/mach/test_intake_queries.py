@@ -64,7 +64,9 @@ def test_contact_about_a_child_known_by_nhs_number_costs_twelve_queries(
     assert len(queries) == 12, queries
 
 
-def test_created_body_is_what_reading_the_contact_back_shows(police: User, api_as: Api) -> None:
+def test_created_body_is_what_reading_the_contact_back_shows(
+    social_worker: User, api_as: Api
+) -> None:
     sibling = {"first_name": "Ben", "last_name": "Smith", "date_of_birth": "2018-07-09"}
     father = {"first_name": "Sam", "last_name": "Smith", "relationship": "father"}
     body = contact_body(
@@ -72,7 +74,7 @@ def test_created_body_is_what_reading_the_contact_back_shows(police: User, api_a
         adults=[*contact_body()["adults"], father],
     )
 
-    created = api_as(police).post(URL, body, format="json").json()
+    created = api_as(social_worker).post(URL, body, format="json").json()
 
     read = selectors.with_people(Contact.objects.filter(pk=created["id"])).get()
     assert created == json.loads(JSONRenderer().render(ContactSerializer(read).data))

@@ -21,26 +21,26 @@ AMY = contact_body()["children"][0]
 
 @pytest.mark.django_db
 def test_nhs_number_match_wins_over_a_name_birth_date_and_postcode_match(
-    police: User, api_as: Api
+    social_worker: User, api_as: Api
 ) -> None:
     ChildFactory(first_name="Amy", last_name="Smith", date_of_birth=date(2015, 3, 2))
     by_nhs_number = ChildFactory(
         first_name="Amelia", last_name="Smyth", nhs_number=AMY["nhs_number"], postcode=""
     )
 
-    body = api_as(police).post(URL, contact_body(), format="json").json()
+    body = api_as(social_worker).post(URL, contact_body(), format="json").json()
 
     assert body["children"][0] == {**body["children"][0], "matched_existing": True}
     assert body["children"][0]["id"] == by_nhs_number.pk
 
 
 @pytest.mark.django_db
-def test_weak_matches_proposed_are_the_oldest_records(police: User, api_as: Api) -> None:
+def test_weak_matches_proposed_are_the_oldest_records(social_worker: User, api_as: Api) -> None:
     same = {"last_name": "Smith", "date_of_birth": date(2015, 3, 2), "postcode": ""}
     records = [ChildFactory(**same) for _ in range(7)]
     child = {"first_name": "Zara", "last_name": "Smith", "date_of_birth": "2015-03-02"}
 
-    body = api_as(police).post(URL, contact_body(children=[child]), format="json").json()
+    body = api_as(social_worker).post(URL, contact_body(children=[child]), format="json").json()
 
     proposed = MatchProposal.objects.filter(person_id=body["children"][0]["id"])
     assert sorted(proposed.values_list("candidate_id", flat=True)) == [
@@ -50,7 +50,7 @@ def test_weak_matches_proposed_are_the_oldest_records(police: User, api_as: Api)
 
 @pytest.mark.django_db(transaction=True)
 def test_contacts_naming_one_new_nhs_number_at_once_share_one_record(
-    police: User, api_as: Api
+    social_worker: User, api_as: Api
 ) -> None:
     statuses: list[int] = []
     children: list[dict] = []
@@ -58,7 +58,7 @@ def test_contacts_naming_one_new_nhs_number_at_once_share_one_record(
 
     def send(n: int) -> None:
         try:
-            client = api_as(police)
+            client = api_as(social_worker)
             barrier.wait()
             response = client.post(URL, contact_body(concerns=f"Report {n}."), format="json")
             statuses.append(response.status_code)

@@ -92,7 +92,7 @@ def test_escalation_skips_the_weekend(social_worker: User) -> None:
 @pytest.mark.django_db
 def test_stopped_clock_raises_nothing(social_worker: User) -> None:
     contact = _contact(social_worker)
-    contact.submit_screening()
+    contact.send_for_oversight()
     contact.decide("nfa")
     contact.save()
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -19,17 +21,38 @@ def test_compose_describes_postgres_redis_web_workers_and_one_beat() -> None:
     compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
     services = compose["services"]
 
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert "noeviction" in services["redis"]["command"]
     assert services["beat"]["deploy"]["replicas"] == 1
     assert "beat" in services["beat"]["command"]
     assert "worker" in services["worker"]["command"]
     for name in ("web", "worker", "beat"):
         environment = services[name]["environment"]
-        assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
         assert environment["DEBUG"] == "0"
-        assert set(services[name]["depends_on"]) == {"postgres", "redis"}
+        assert set(services[name]["depends_on"]) == {"postgres", "redis", "migrate"}
+
+
+def _user(url: str) -> str:
+    """The URL's user, once compose has put in the `${PASSWORD:?...}` variables."""
+    return urlsplit(re.sub(r"\$\{[^}]*\}", "secret", url)).username or ""
+
+
+def test_compose_migrates_as_the_owner_and_runs_as_the_app_role() -> None:
+    services = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
+    migrate = services["migrate"]
+
+    superuser = services["postgres"]["environment"]["POSTGRES_USER"]
+    assert _user(migrate["environment"]["DATABASE_ADMIN_URL"]) == superuser
+    assert _user(migrate["environment"]["DATABASE_OWNER_URL"]) == "mach_owner"
+    assert _user(migrate["environment"]["DATABASE_APP_URL"]) == "mach_app"
+    assert migrate["environment"]["DATABASE_URL"] == migrate["environment"]["DATABASE_OWNER_URL"]
+    assert "create_db_roles" in migrate["command"] and "migrate" in migrate["command"]
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert service["environment"]["DATABASE_URL"] == migrate["environment"]["DATABASE_APP_URL"]
+        assert service["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        assert "migrate" not in " ".join(service["command"])
 
 
 def test_production_settings_pass_check_deploy() -> None:

@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from mach.models import Assessment, Contact, Referral, User
+from assessments.models import Assessment
+from mach.models import Contact, Referral, User
 from triage.models import PartnerRequest
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from mach.models import Contact, Event, Referral, User
+from mach.models import AccessLog, Contact, Event, Referral, User
 from mach.timescales import WorkingCalendar
 from tests.conftest import Api, screening_body
 from triage.models import ReferrerFeedback
@@ -268,3 +268,21 @@ def test_two_managers_deciding_at_once_one_wins_the_other_gets_409(
     assert stored.outcome == ("assessment" if winner == "agree" else "strategy_discussion")
     assert Referral.objects.filter(contact=stored).count() == 1
     assert ReferrerFeedback.objects.filter(contact=stored).count() == 1
+
+
+def test_an_oversight_decision_logs_the_reading_of_each_child_once(
+    screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
+) -> None:
+    contact = screened_contact()
+    before = AccessLog.objects.count()
+
+    response = api_as(manager).post(
+        f"/api/v1/contacts/{contact['id']}/oversight/",
+        {"decision": "agree", "rationale": "Assessment needed."},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["state"] == "decided"
+    logged = AccessLog.objects.count() - before
+    assert logged == len(contact["children"])

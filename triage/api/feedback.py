@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mach.api.contacts import shown_contact
+from mach.audit import read_contact_and_log_access
 from mach.models import AccessLog
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 
@@ -42,7 +42,7 @@ class FeedbackGivenSerializer(serializers.Serializer):
 
 
 def _feedback_of(request: Request, contact_id: int, action: str) -> ReferrerFeedback:
-    contact = shown_contact(request, contact_id, action=action)
+    contact = read_contact_and_log_access(request, contact_id, action=action)
     return get_object_or_404(ReferrerFeedback.objects.select_related("sent_by"), contact=contact)
 
 

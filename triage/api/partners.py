@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mach.api.contacts import shown_contact
+from mach.audit import read_contact_and_log_access
 from mach.models import AccessLog, Role, Team
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 
@@ -53,7 +53,7 @@ class ParentConsultationApi(APIView):
     def post(self, request: Request, contact_id: int) -> Response:
         payload = ParentConsultationInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        contact = shown_contact(request, contact_id, action=AccessLog.Action.CHANGE)
+        contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
         consultation = services.parent_consultation_record(
             actor=_user(request), contact=contact, **payload.validated_data
         )
@@ -102,7 +102,7 @@ class ConsultationExceptionApi(APIView):
     def post(self, request: Request, contact_id: int) -> Response:
         payload = ExceptionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        contact = shown_contact(request, contact_id, action=AccessLog.Action.CHANGE)
+        contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
         exception = services.consultation_exception_request(
             actor=_user(request), contact=contact, **payload.validated_data
         )
@@ -127,7 +127,7 @@ class ConsultationExceptionDecisionApi(APIView):
         payload.is_valid(raise_exception=True)
         user = _user(request)
         exception = get_object_or_404(selectors.consultation_exceptions_for(user), pk=exception_id)
-        shown_contact(request, exception.contact_id, action=AccessLog.Action.CHANGE)
+        read_contact_and_log_access(request, exception.contact_id, action=AccessLog.Action.CHANGE)
         exception = services.consultation_exception_decide(
             actor=user,
             exception=exception,
@@ -189,7 +189,7 @@ class ContactPartnerRequestsApi(APIView):
         responses=PartnerRequestSerializer(many=True),
     )
     def get(self, request: Request, contact_id: int) -> Response:
-        contact = shown_contact(request, contact_id)
+        contact = read_contact_and_log_access(request, contact_id)
         return Response(
             PartnerRequestSerializer(_requests().filter(contact=contact), many=True).data
         )
@@ -206,7 +206,7 @@ class ContactPartnerRequestsApi(APIView):
     def post(self, request: Request, contact_id: int) -> Response:
         payload = PartnerRequestInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        contact = shown_contact(request, contact_id, action=AccessLog.Action.CHANGE)
+        contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
         partner_request = services.partner_request_send(
             actor=_user(request), contact=contact, **payload.validated_data
         )

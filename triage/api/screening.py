@@ -12,9 +12,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from mach.api.contacts import ContactDetailSerializer, shown_contact
-from mach.models import AccessLog, Rag, Role, User
+from mach import selectors as core_selectors
+from mach.audit import read_contact_and_log_access
+from mach.models import AccessLog, Contact, Rag, Role, User
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
+from mach.representations import ContactDetailSerializer
 
 from .. import selectors, services
 from ..models import OversightDecision, PatternFlag, Screening
@@ -100,7 +102,7 @@ class ScreeningApi(APIView):
         operation_id="contacts_screenings_list", responses=ScreeningSerializer(many=True)
     )
     def get(self, request: Request, contact_id: int) -> Response:
-        contact = shown_contact(request, contact_id)
+        contact = read_contact_and_log_access(request, contact_id)
         screenings = Screening.objects.filter(contact=contact).select_related(
             "contact", "screened_by", "overseen_by", "threshold_authorised_by"
         )
@@ -119,7 +121,7 @@ class ScreeningApi(APIView):
     def post(self, request: Request, contact_id: int) -> Response:
         payload = ScreeningInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        contact = shown_contact(request, contact_id, action=AccessLog.Action.CHANGE)
+        contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
         screening = services.screening_submit(
             actor=_user(request), contact=contact, **payload.validated_data
         )
@@ -142,7 +144,7 @@ class ThresholdAuthorisationApi(APIView):
     def post(self, request: Request, contact_id: int) -> Response:
         payload = RationaleSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        contact = shown_contact(request, contact_id, action=AccessLog.Action.CHANGE)
+        contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
         screening = services.threshold_authorise(
             actor=_user(request), contact=contact, rationale=payload.validated_data["rationale"]
         )
@@ -172,7 +174,7 @@ class OversightApi(APIView):
     def post(self, request: Request, contact_id: int) -> Response:
         payload = OversightInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        contact = shown_contact(request, contact_id, action=AccessLog.Action.CHANGE)
+        contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
         services.oversight_decide(
             actor=_user(request),
             contact=contact,
@@ -180,7 +182,9 @@ class OversightApi(APIView):
             outcome=payload.validated_data.get("outcome", ""),
             rationale=payload.validated_data["rationale"],
         )
-        return Response(ContactDetailSerializer(shown_contact(request, contact_id)).data)
+        # Shown as decided; the reading was logged above, once for this request.
+        decided = core_selectors.with_people(Contact.objects.all()).get(pk=contact.pk)
+        return Response(ContactDetailSerializer(decided).data)
 
 
 class PatternFlagSerializer(serializers.ModelSerializer):

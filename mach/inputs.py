@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Gender, Person, nhs_number_is_valid
-from ..services import PersonInput
+from . import services
+from .models import (
+    Channel,
+    Contact,
+    Gender,
+    ParentalAwareness,
+    Person,
+    Source,
+    User,
+    nhs_number_is_valid,
+)
+from .services import PersonInput
 
 MAX_PEOPLE = 30
 # A pregnancy is known for at most about ten months before the birth.
@@ -134,3 +144,66 @@ class PersonSummarySerializer(serializers.ModelSerializer):
             "town": person.town,
             "postcode": person.postcode,
         }
+
+
+MAX_CONCERNS_LENGTH = 20_000
+# Clocks of partner systems drift; a contact from further ahead has a wrong date.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+EARLIEST_RECEIVED_AT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class ReferrerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class ContactInputSerializer(serializers.Serializer):
+    """The body of `POST /api/v1/contacts/`; the web form validates through it too."""
+
+    received_at = serializers.DateTimeField(required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    # "source" is also a Field attribute in the stubs; DRF collects declared fields separately.
+    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]
+    referrer = ReferrerSerializer()
+    # ListSerializer takes max_length (DRF 3.14+); the stubs do not know it yet.
+    children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
+    adults = AdultInputSerializer(many=True, required=False, max_length=MAX_PEOPLE)  # type: ignore[call-arg]
+    concerns = serializers.CharField(max_length=MAX_CONCERNS_LENGTH)
+    parental_awareness = serializers.ChoiceField(choices=ParentalAwareness.choices)
+    parental_awareness_reason = serializers.CharField(
+        max_length=5_000, required=False, allow_blank=True, default=""
+    )
+    immediate_safety_concern = serializers.BooleanField(required=False, default=False)
+
+    def validate_received_at(self, value: datetime) -> datetime:
+        if value > timezone.now() + MAX_CLOCK_SKEW:
+            raise serializers.ValidationError("A contact cannot be received in the future.")
+        if value < EARLIEST_RECEIVED_AT:
+            raise serializers.ValidationError("A contact cannot be received before 2000.")
+        return value
+
+
+def contact_create_from_input(*, actor: User, data: dict[str, Any], via: str) -> Contact:
+    """Record a contact from `ContactInputSerializer`'s validated data: the one intake path of
+    the API and the web form. Raises what `services.contact_create` raises."""
+    return services.contact_create(
+        actor=actor,
+        received_at=data.get("received_at"),
+        channel=data["channel"],
+        source=data["source"],
+        referrer=data["referrer"],
+        children=[ChildInputSerializer().to_input(child) for child in data["children"]],
+        adults=[AdultInputSerializer().to_input(adult) for adult in data.get("adults", [])],
+        concerns=data["concerns"],
+        parental_awareness=data["parental_awareness"],
+        parental_awareness_reason=data["parental_awareness_reason"],
+        immediate_safety_concern=data["immediate_safety_concern"],
+        via=via,
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2_000)

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from mach import services
+from assessments import services
 from mach.models import User
+from tests.assessments.test_assessment_pages import FINDINGS, add_action, oversee_to_assessment
 from tests.conftest import Api
 from tests.web.conftest import SignedIn, assert_page_access, assert_sent_to_sign_in
-from tests.web.test_assessment_pages import FINDINGS, add_action, oversee_to_assessment
 from tests.web.test_page_permissions import ALL_ROLES, READERS, WORKERS
 
 pytestmark = pytest.mark.django_db

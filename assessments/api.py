@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,21 +13,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import services
-from ..audit import log_child_access
-from ..models import (
-    AccessLog,
-    Assessment,
-    AssessmentAction,
-    AssessmentFactor,
-    AssessmentOutcome,
-    AssessmentState,
-    ClosureReason,
-    Role,
-    User,
+from mach.audit import log_child_access
+from mach.models import AccessLog, Role, User
+from mach.openapi import page_of
+from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
+
+from . import services
+from .inputs import (
+    ActionInputSerializer,
+    AssessmentRecordSerializer,
+    AuthoriseSerializer,
+    SubmitSerializer,
 )
-from ..permissions import CHILD_READERS, MACH_WORKERS, roles
-from .schema import page_of
+from .models import Assessment, AssessmentAction, AssessmentState
+from .selectors import assessments_visible_to
 
 
 def _user(request: Request) -> User:
@@ -86,14 +84,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return assessment.is_overdue
 
 
-def assessments_visible_to(user: User) -> QuerySet[Assessment]:
-    if not user.has_role(*CHILD_READERS):
-        return Assessment.objects.none()
-    return Assessment.objects.select_related(
-        "referral", "submitted_by", "authorised_by"
-    ).prefetch_related("actions__completed_by")
-
-
 def _shown(request: Request, assessment_id: int, action: str = AccessLog.Action.VIEW) -> Assessment:
     assessment = get_object_or_404(assessments_visible_to(_user(request)), pk=assessment_id)
     log_child_access(
@@ -147,26 +137,6 @@ class AssessmentListApi(APIView):
         return paginator.get_paginated_response(AssessmentSerializer(page, many=True).data)
 
 
-class AssessmentRecordSerializer(serializers.Serializer):
-    child_seen_on = serializers.DateField(required=False, allow_null=True)
-    child_seen_alone = serializers.BooleanField(required=False, allow_null=True)
-    childs_voice = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
-    family_network_involvement = serializers.CharField(
-        max_length=20_000, required=False, allow_blank=True
-    )
-    analysis = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
-    factors = serializers.ListField(
-        child=serializers.ChoiceField(choices=AssessmentFactor.choices),
-        required=False,
-        max_length=len(AssessmentFactor.values),
-    )
-
-    def validate_child_seen_on(self, value: Any) -> Any:
-        if value is not None and value > timezone.localdate():
-            raise serializers.ValidationError("The child cannot be seen in the future.")
-        return value
-
-
 class AssessmentDetailApi(APIView):
     def get_permissions(self) -> list[Any]:
         allowed = MACH_WORKERS if self.request.method == "PATCH" else CHILD_READERS
@@ -190,12 +160,6 @@ class AssessmentDetailApi(APIView):
             actor=_user(request), assessment=assessment, **payload.validated_data
         )
         return _shown_again(request, assessment)
-
-
-class ActionInputSerializer(serializers.Serializer):
-    description = serializers.CharField(max_length=5_000)
-    owner = serializers.CharField(max_length=200)
-    due_on = serializers.DateField()
 
 
 class AssessmentActionsApi(APIView):
@@ -231,16 +195,6 @@ class ActionCompleteApi(APIView):
         return _shown_again(request, assessment)
 
 
-class SubmitSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=AssessmentOutcome.choices)
-    closure_reason = serializers.ChoiceField(
-        choices=ClosureReason.choices, required=False, allow_blank=True, default=""
-    )
-    exceeded_reason = serializers.CharField(
-        max_length=5_000, required=False, allow_blank=True, default=""
-    )
-
-
 class AssessmentSubmitApi(APIView):
     permission_classes = [roles(*MACH_WORKERS)]
 
@@ -262,11 +216,6 @@ class AssessmentSubmitApi(APIView):
             actor=_user(request), assessment=assessment, **payload.validated_data
         )
         return _shown_again(request, assessment)
-
-
-class AuthoriseSerializer(serializers.Serializer):
-    authorise = serializers.BooleanField()
-    rationale = serializers.CharField(max_length=10_000, allow_blank=True)
 
 
 class AssessmentAuthoriseApi(APIView):

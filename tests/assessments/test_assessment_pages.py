@@ -13,13 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from mach import services
+from assessments import services
+from assessments.models import Assessment, AssessmentAction, AssessmentState
 from mach.deadlines import sweep
 from mach.models import (
     AccessLog,
-    Assessment,
-    AssessmentAction,
-    AssessmentState,
     Contact,
     Person,
     Referral,

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from assessments.models import Assessment
 from mach.deadlines import sweep
-from mach.models import Alert, Assessment, User
+from mach.models import Alert, User
 from tests.conftest import Api
 
 pytestmark = pytest.mark.django_db

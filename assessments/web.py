@@ -25,29 +25,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
-from .. import services
-from ..api.assessments import (
+from mach.audit import events_for, log_child_access
+from mach.models import AccessLog, Role, User
+from mach.permissions import CHILD_READERS, MACH_WORKERS
+from mach.services import AlreadyDone
+from mach.web.forms import Field, bind, read_filters, run_form
+from mach.web.pages import page, signed_in_user
+
+from . import services
+from .inputs import (
     ActionInputSerializer,
     AssessmentRecordSerializer,
     AuthoriseSerializer,
     SubmitSerializer,
-    assessments_visible_to,
 )
-from ..audit import events_for, log_child_access
-from ..models import (
-    AccessLog,
+from .models import (
     Assessment,
     AssessmentAction,
     AssessmentFactor,
     AssessmentOutcome,
     AssessmentState,
     ClosureReason,
-    Role,
-    User,
+    may_authorise,
 )
-from ..permissions import CHILD_READERS, MACH_WORKERS
-from .forms import Field, bind, read_filters, run_form
-from .pages import page, signed_in_user
+from .selectors import assessments_visible_to
 
 PAGE_SIZE = 25
 YES_NO = [("true", "Yes"), ("false", "No")]
@@ -165,7 +166,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "mach/assessment_list.html",
+        "assessments/assessment_list.html",
         {
             "filters": [state],
             "listing": listing,
@@ -218,11 +219,11 @@ def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
     _log(request, _visible(user, action.assessment_id), AccessLog.Action.CHANGE)
     try:
         services.assessment_action_complete(actor=user, action=action)
-    except services.AlreadyDone as error:
+    except AlreadyDone as error:
         messages.info(request, str(error))
     else:
         messages.success(request, f"Action done: {_sentence(action)}")
-    return redirect("web:assessment", action.assessment_id)
+    return redirect("assessments:assessment", action.assessment_id)
 
 
 @require_POST
@@ -310,7 +311,7 @@ def _change(
 
     fields = [item for questions in forms.values() for item in questions]
     if not run_form(fields, request.POST, serializer, act):
-        return redirect("web:assessment", assessment.pk)
+        return redirect("assessments:assessment", assessment.pk)
     return _assessment_page(request, assessment.pk, bound=forms, status=400)
 
 
@@ -339,13 +340,13 @@ def _assessment_page(
     ]
     if stale:
         messages.info(request, " ".join(stale))
-        return redirect("web:assessment", assessment.pk)
+        return redirect("assessments:assessment", assessment.pk)
     forms.update({name: questions for name, questions in (bound or {}).items() if name in forms})
     _log(request, assessment, AccessLog.Action.VIEW)
     actions = list(assessment.actions.all())
     return render(
         request,
-        "mach/assessment_detail.html",
+        "assessments/assessment_detail.html",
         {
             "assessment": assessment,
             "forms": forms,
@@ -361,7 +362,7 @@ def _assessment_page(
             "may_complete": user.has_role(*MACH_WORKERS),
             "awaiting_another_manager": (
                 assessment.state == AssessmentState.AWAITING_AUTHORISATION
-                and assessment.submitted_by_id == user.pk
+                and not may_authorise(assessment, user)
             ),
         },
         status=status,
@@ -379,7 +380,7 @@ def _forms(user: User, assessment: Assessment) -> dict[str, list[Field]]:
         # The submitter is told another manager must decide, rather than offered a refusal.
         "authorise": user.has_role(Role.MANAGER)
         and assessment.state == AssessmentState.AWAITING_AUTHORISATION
-        and assessment.submitted_by_id != user.pk,
+        and may_authorise(assessment, user),
     }
     return {name: _questions(name, assessment) for name, shown in offered.items() if shown}
 

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.apps import AppConfig
+
+
+def _day(moment: date) -> str:
+    return f"{moment:%d %b %Y}"
+
+
+class AssessmentsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "assessments"
+    verbose_name = "Child and family assessments"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+
+        from mach import workflows
+        from mach.permissions import CHILD_READERS
+
+        from . import selectors, services
+        from .models import Assessment, AssessmentAction
+
+        # A statutory decision naming "assessment" opens one for each child's referral.
+        workflows.register_opener(
+            "assessment",
+            workflows.NextStepOpener(
+                open=services.assessment_open, opened=selectors.assessments_of_referrals
+            ),
+        )
+        workflows.register_deadline_kind(
+            workflows.DeadlineKind(
+                key="assessment",
+                model=Assessment,
+                label="Child and family assessment (45 working days)",
+                describe=lambda assessment: (
+                    f"Assessment {assessment.pk} (referral of "
+                    f"{_day(assessment.started_on)}) was due {_day(assessment.due_on)}"
+                ),
+            )
+        )
+        workflows.register_deadline_kind(
+            workflows.DeadlineKind(
+                key="assessment_action",
+                model=AssessmentAction,
+                label="Assessment action",
+                describe=lambda action: (
+                    f"Assessment action for {action.owner} was due {_day(action.due_on)}"
+                ),
+                team_id=lambda action: action.assessment.team_id,
+                select_related=("assessment",),
+            )
+        )
+        workflows.register_chronology_source("assessment", selectors.assessment_entries)
+        workflows.register_navigation(
+            workflows.NavigationItem(
+                "Assessments", "assessments:assessments", CHILD_READERS, order=30
+            )
+        )
+        workflows.register_alert_link(
+            Assessment, lambda assessment: reverse("assessments:assessment", args=[assessment.pk])
+        )
+        workflows.register_alert_link(
+            AssessmentAction,
+            lambda action: (
+                reverse("assessments:assessment", args=[action.assessment_id]) + "#actions"
+            ),
+        )
+        workflows.register_urls(
+            "assessments",
+            workflows.UrlModules(web="assessments.web_urls", api="assessments.api_urls"),
+        )
+        for name, choices in (
+            ("AssessmentStateEnum", "assessments.models.AssessmentState"),
+            ("AssessmentOutcomeEnum", "assessments.models.AssessmentOutcome"),
+        ):
+            workflows.register_enum_name(name, choices)

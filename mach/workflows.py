@@ -1,0 +1,268 @@
+"""The one surface through which a workflow app plugs into the front door's core.
+
+An app registers everything it adds from its `AppConfig.ready()`: deadline kinds for the sweep,
+chronology sources, navigation items, contact-page and child-page panels, where an alert about
+one of its records links to, demo seeders, periodic (beat) tasks, OpenAPI enum names, its URL
+modules, and the openers of the next steps it owns ("what opens next" after a decision). The
+core reads them back here and names no workflow itself.
+
+One rule for every kind: registering a key again with a different value raises
+`AlreadyRegistered` (Django's `ImproperlyConfigured`), so two apps claiming one key fail at
+start-up; registering the same value again is harmless.
+
+This module imports no model at run time: the settings read the enum names through it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.db import models
+    from django.http import HttpRequest
+
+    from .models import Contact, Person, Referral, Timed, User
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class AlreadyRegistered(ImproperlyConfigured):
+    """A key registered twice with different values: two apps claim the same thing."""
+
+
+class Registry(Generic[K, V]):
+    """Values by key, in the order they were first registered."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._items: dict[K, V] = {}
+
+    def add(self, key: K, value: V) -> None:
+        if key in self._items and self._items[key] != value:
+            raise AlreadyRegistered(f"{self.what} {key!r} is already registered.")
+        self._items[key] = value
+
+    def get(self, key: K) -> V | None:
+        return self._items.get(key)
+
+    def values(self) -> tuple[V, ...]:
+        return tuple(self._items.values())
+
+    def items(self) -> tuple[tuple[K, V], ...]:
+        return tuple(self._items.items())
+
+    def remove(self, key: K) -> None:
+        """Only for tests that register something of their own and must leave no trace."""
+        self._items.pop(key, None)
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    """A kind of clock: which rows carry it, whose managers hear of it, and in what words.
+
+    `escalates`: after the first alert, a second goes to the service manager one working day
+    later unless the clock is stopped first. A kind that marks an event rather than a missed
+    deadline (a re-referral) raises its one alert and stops.
+    """
+
+    key: str
+    model: type[Timed]
+    label: str
+    describe: Callable[[Any], str]
+    team_id: Callable[[Any], int | None] = operator.attrgetter("team_id")
+    escalates: bool = True
+    select_related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a child's chronology."""
+
+    at: datetime
+    kind: str
+    summary: str
+    record_id: int
+    person_ids: tuple[int, ...]
+    state: str = ""
+
+
+ChronologySource = Callable[[Sequence[int]], list[Entry]]
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    order: int
+
+
+@dataclass(frozen=True)
+class ContactPanel:
+    """A section of the contact page: `context` returns what its template needs, or None to
+    leave the section out for this contact and user."""
+
+    template: str
+    context: Callable[[HttpRequest, Contact], dict[str, Any] | None]
+    order: int
+
+
+@dataclass(frozen=True)
+class ChildPanel:
+    """A section of the child page, like `ContactPanel` for a child's record."""
+
+    template: str
+    context: Callable[[HttpRequest, Person], dict[str, Any] | None]
+    order: int
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A Celery beat entry: `task` is the registered task's name, run every `seconds`."""
+
+    task: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class UrlModules:
+    """An app's URL modules (dotted paths): `web`, whose `app_name` is the app's label, is
+    mounted at the root under that namespace (`triage:screening`); `api` under /api/v1/.
+    Either may be empty."""
+
+    web: str = ""
+    api: str = ""
+
+
+@dataclass(frozen=True)
+class NextStepOpener:
+    """How the app that owns a next step opens it, and finds what it opened.
+
+    `open(actor=, referral=)` runs inside the decision's transaction, once per child's
+    referral. `opened(referral_ids)` returns what was opened for those referrals, by referral
+    id, in one query (so that a page can link to it)."""
+
+    open: Callable[..., object]
+    opened: Callable[[Sequence[int]], Mapping[int, models.Model]]
+
+
+Seeder = Callable[[dict[str, "User"], list["Contact"]], None]
+
+deadline_kinds: Registry[str, DeadlineKind] = Registry("Deadline kind")
+chronology_sources: Registry[str, ChronologySource] = Registry("Chronology source")
+navigation_items: Registry[str, NavigationItem] = Registry("Navigation item")
+contact_panels: Registry[str, ContactPanel] = Registry("Contact panel")
+child_panels: Registry[str, ChildPanel] = Registry("Child panel")
+alert_links: Registry[type[models.Model], Callable[[Any], str]] = Registry("Alert link")
+demo_seeders: Registry[str, Seeder] = Registry("Demo seeder")
+periodic_tasks: Registry[str, PeriodicTask] = Registry("Periodic task")
+enum_names: Registry[str, str] = Registry("OpenAPI enum name")
+url_modules: Registry[str, UrlModules] = Registry("URL modules of app")
+next_step_openers: Registry[str, NextStepOpener] = Registry("Opener of next step")
+
+
+def register_deadline_kind(kind: DeadlineKind) -> None:
+    deadline_kinds.add(kind.key, kind)
+
+
+def register_chronology_source(kind: str, source: ChronologySource) -> None:
+    """`source(person_ids)` returns the entries about those people, in one query."""
+    chronology_sources.add(kind, source)
+
+
+def register_navigation(item: NavigationItem) -> None:
+    navigation_items.add(item.url_name, item)
+
+
+def register_contact_panel(panel: ContactPanel) -> None:
+    contact_panels.add(panel.template, panel)
+
+
+def register_child_panel(panel: ChildPanel) -> None:
+    child_panels.add(panel.template, panel)
+
+
+def register_alert_link(model: type[models.Model], url_for: Callable[[Any], str]) -> None:
+    """`url_for(record)` must not query the database: it runs for every row of a list."""
+    alert_links.add(model, url_for)
+
+
+def register_demo_seeder(name: str, seeder: Seeder) -> None:
+    """`seed_demo` calls each seeder, in the order registered, after the core's demo data."""
+    demo_seeders.add(name, seeder)
+
+
+def register_periodic_task(name: str, task: PeriodicTask) -> None:
+    periodic_tasks.add(name, task)
+
+
+def register_enum_name(name: str, choices: str) -> None:
+    """Name an enum of the OpenAPI schema: `choices` is the dotted path of its TextChoices."""
+    enum_names.add(name, choices)
+
+
+def register_urls(app_label: str, urls: UrlModules) -> None:
+    url_modules.add(app_label, urls)
+
+
+def register_opener(key: str, opener: NextStepOpener) -> None:
+    """The app that owns next step `key` opens it when a decision names it."""
+    next_step_openers.add(key, opener)
+
+
+def handles(step: str) -> bool:
+    return next_step_openers.get(step) is not None
+
+
+def open_next_step(*, actor: User, referral: Referral, step: str) -> bool:
+    """Open `step` for `referral` through its registered opener; False when no app here
+    handles it (the caller records that, never drops it)."""
+    opener = next_step_openers.get(step)
+    if opener is None:
+        return False
+    opener.open(actor=actor, referral=referral)
+    return True
+
+
+def opened_records(referrals: Sequence[Referral]) -> dict[int, models.Model]:
+    """What the next steps of `referrals` opened, by referral id (one query per step)."""
+    by_step: dict[str, list[int]] = {}
+    for referral in referrals:
+        by_step.setdefault(referral.outcome, []).append(referral.pk)
+    found: dict[int, models.Model] = {}
+    for step, ids in by_step.items():
+        opener = next_step_openers.get(step)
+        if opener is not None:
+            found.update(opener.opened(ids))
+    return found
+
+
+class EnumNames(Mapping[str, str]):
+    """The registered OpenAPI enum names, read when the schema is generated (the settings hold
+    this view because they load before any app is ready)."""
+
+    def __getitem__(self, name: str) -> str:
+        value = enum_names.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict(enum_names.items()))
+
+    def __len__(self) -> int:
+        return len(enum_names.items())
+
+
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    """The registered periodic tasks in Celery's `beat_schedule` form."""
+    return {
+        name: {"task": task.task, "schedule": task.seconds} for name, task in periodic_tasks.items()
+    }
