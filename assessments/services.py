@@ -28,6 +28,8 @@ from .models import (
 
 ASSESSMENT_WORKING_DAYS = 45
 NO_FACTORS = AssessmentFactor.NO_FACTORS.value
+# The outcomes that close the case (spec 11): a step down to early help is closure RC9 (G10).
+CLOSING = (AssessmentOutcome.CLOSURE, AssessmentOutcome.EARLY_HELP)
 
 
 def assessment_open(*, actor: User, referral: Referral) -> Assessment:
@@ -132,8 +134,8 @@ def assessment_submit(
     exceeded_reason: str = "",
 ) -> Assessment:
     """Send the outcome to a manager. Refused (400) without the child seen, the child's voice,
-    the family network, the analysis and valid factors; closure needs RC8 or RC9 and is refused
-    (409) while any action is open; an assessment past 45 working days needs the reason."""
+    the family network, the analysis and valid factors; closure needs RC8 or RC9, a step down
+    to early help is closure RC9, and both are refused (409) while any action is open; an assessment past 45 working days needs the reason."""
     require_role(actor, MACH_WORKERS)
     with transaction.atomic(durable=True):
         assessment = _locked_assessment(assessment)
@@ -153,16 +155,19 @@ def assessment_submit(
             errors["child_seen_alone"] = "Record whether the child was seen alone."
         if outcome not in AssessmentOutcome.values:
             errors["outcome"] = "Choose an outcome."
+        if outcome == AssessmentOutcome.EARLY_HELP:
+            # Stepping down ends the statutory episode: a closure whose reason is early help.
+            closure_reason = ClosureReason.RC9
         if outcome == AssessmentOutcome.CLOSURE and closure_reason not in ClosureReason.values:
             errors["closure_reason"] = "Closure needs reason RC8 or RC9."
         if timezone.localdate() > assessment.due_on and not exceeded_reason.strip():
             errors["exceeded_reason"] = "Say why the assessment took over 45 working days."
         if errors:
             raise ValidationError(errors)
-        if outcome == AssessmentOutcome.CLOSURE and assessment.has_open_actions():
+        if outcome in CLOSING and assessment.has_open_actions():
             raise AlreadyDone("Closure is refused while actions are open.")
         assessment.outcome = outcome
-        assessment.closure_reason = closure_reason if outcome == AssessmentOutcome.CLOSURE else ""
+        assessment.closure_reason = closure_reason if outcome in CLOSING else ""
         assessment.exceeded_reason = exceeded_reason
         assessment.submitted_by = actor
         assessment.submitted_at = timezone.now()
@@ -192,11 +197,7 @@ def assessment_authorise(
             raise AlreadyDone("The assessment is not awaiting authorisation.")
         if not may_authorise(assessment, actor):
             raise PermissionDenied("A manager cannot authorise an assessment they submitted.")
-        if (
-            authorise
-            and assessment.outcome == AssessmentOutcome.CLOSURE
-            and (assessment.has_open_actions())
-        ):
+        if authorise and assessment.outcome in CLOSING and assessment.has_open_actions():
             raise AlreadyDone("Closure is refused while actions are open.")
         before = assessment.state
         if authorise:

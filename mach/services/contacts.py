@@ -17,6 +17,7 @@ from ..models import (
     ContactPerson,
     Kind,
     ParentalAwareness,
+    Rag,
     Relationship,
     RelationshipKind,
     Role,
@@ -86,6 +87,9 @@ def contact_create(
             parental_awareness=parental_awareness,
             parental_awareness_reason=parental_awareness_reason,
             immediate_safety_concern=immediate_safety_concern,
+            # Red before anyone screens it: the 4-hour partner clock and the worklist's order
+            # must not wait for a screening of a child in immediate danger.
+            rag=Rag.RED if immediate_safety_concern else "",
             decision_due_at=due,
             team=intake_team_for(actor),
             submitted_by=actor,

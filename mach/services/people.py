@@ -93,8 +93,10 @@ class PersonMatch:
 def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
     """Link to an existing record on an exact match, else create one and propose weak matches.
 
-    Exact: the same valid NHS number; or, with no conflicting NHS number, the same normalised
-    first and last names, date of birth and postcode, when exactly one record has them. Weaker
+    Exact: the same valid NHS number; or the same normalised first and last names, date of
+    birth and postcode, when exactly one record has them and no NHS number conflicts. Only an
+    NHS number on both sides that differs is a conflict: a police contact with no number links
+    to the child whom health recorded with one, or the child's chronology splits in two. Weaker
     matches (same date of birth and one name the same; or both names and the postcode) become
     `MatchProposal` rows for a worker; nothing is ever merged here. A match on a record merged
     into another links to the record it was merged into, never to the merged-away one.
@@ -147,23 +149,21 @@ def _exact_match(data: PersonInput, *, first: str, last: str, postcode: str) -> 
     """The record `data` certainly names, or None; one query for both kinds of exact match.
 
     The NHS number is unique, so at most one row has it, and ordering by the number, highest
-    first, puts that row ahead of the name matches (which have none). Without an NHS match,
-    the name matches count only when they resolve to exactly one kept record with no other
-    NHS number.
+    first, puts that row ahead of the name matches. Without an NHS match, the name matches
+    count only when they resolve to exactly one kept record whose NHS number, if both sides
+    have one, is the same.
     """
     exact: list[Q] = []
     if data.nhs_number:
         exact.append(Q(nhs_number=data.nhs_number))
     if data.date_of_birth and postcode:
-        exact.append(
-            Q(
-                normalised_first_name=first,
-                normalised_last_name=last,
-                date_of_birth=data.date_of_birth,
-                normalised_postcode=postcode,
-                nhs_number="",
-            )
+        same_details = Q(
+            normalised_first_name=first,
+            normalised_last_name=last,
+            date_of_birth=data.date_of_birth,
+            normalised_postcode=postcode,
         )
+        exact.append(same_details & Q(nhs_number="") if data.nhs_number else same_details)
     if not exact:
         return None
     rows = list(
@@ -175,7 +175,8 @@ def _exact_match(data: PersonInput, *, first: str, last: str, postcode: str) -> 
         return rows[0].kept_record()
     # A duplicate and the record it was merged into are one person, however many rows match.
     kept = {person.kept_record() for person in rows}
-    kept = {person for person in kept if person.nhs_number in ("", data.nhs_number)}
+    if data.nhs_number:
+        kept = {person for person in kept if person.nhs_number in ("", data.nhs_number)}
     return kept.pop() if len(kept) == 1 else None
 
 

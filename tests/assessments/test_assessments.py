@@ -117,6 +117,31 @@ def test_closure_is_refused_while_actions_are_open(
     assert submitted.json()["state"] == "awaiting_authorisation"
 
 
+def test_stepping_down_to_early_help_is_a_closure_refused_while_actions_are_open(
+    assessment: dict[str, Any], social_worker: User, second_manager: User, api_as: Api
+) -> None:
+    worker = api_as(social_worker)
+    worker.patch(_url(assessment), FINDINGS, format="json")
+    action = {"description": "Nursery place", "owner": "Family hub", "due_on": "2026-12-01"}
+    with_action = worker.post(_url(assessment, "actions/"), action, format="json").json()
+    step_down = {"outcome": "early_help"}
+
+    refused = worker.post(_url(assessment, "submit/"), step_down, format="json")
+    worker.post(f"/api/v1/assessment-actions/{with_action['actions'][0]['id']}/complete/")
+    submitted = worker.post(_url(assessment, "submit/"), step_down, format="json")
+    authorised = api_as(second_manager).post(
+        _url(assessment, "authorise/"),
+        {"authorise": True, "rationale": "Family hub takes it on."},
+        format="json",
+    )
+
+    assert refused.status_code == 409
+    assert submitted.status_code == 200, submitted.content
+    assert submitted.json()["closure_reason"] == "RC9"
+    assert authorised.json()["state"] == "completed"
+    assert Assessment.objects.get(pk=assessment["id"]).closure_reason == "RC9"
+
+
 def test_closure_needs_rc8_or_rc9(
     assessment: dict[str, Any], social_worker: User, api_as: Api
 ) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from mach.models import MatchProposal, Person, User
+from mach.models import Contact, MatchProposal, Person, User
 from tests.conftest import contact_body
 from tests.factories import ChildFactory
 
@@ -76,3 +76,41 @@ def test_contacts_naming_one_new_nhs_number_at_once_share_one_record(
     assert Person.objects.filter(nhs_number=AMY["nhs_number"]).count() == 1
     assert len({child["id"] for child in children}) == 1
     assert sorted(child["matched_existing"] for child in children) == [False, True, True, True]
+
+
+@pytest.mark.django_db
+def test_a_contact_without_an_nhs_number_links_to_the_record_that_has_one(
+    police: User, social_worker: User, api_as: Api
+) -> None:
+    known = ChildFactory(
+        first_name="Amy",
+        last_name="Smith",
+        date_of_birth=date(2015, 3, 2),
+        postcode="TS1 2AB",
+        nhs_number=AMY["nhs_number"],
+    )
+    without_number = {key: value for key, value in AMY.items() if key != "nhs_number"}
+
+    sent = api_as(police).post(URL, contact_body(children=[without_number]), format="json")
+
+    link = Contact.objects.get(pk=sent.json()["id"]).contact_people.get(role="child")
+    assert (link.person_id, link.matched_existing) == (known.pk, True)
+    body = api_as(social_worker).get(f"{URL}{sent.json()['id']}/").json()
+    assert body["children"][0] == {**body["children"][0], "id": known.pk, "matched_existing": True}
+
+
+@pytest.mark.django_db
+def test_different_nhs_numbers_on_both_sides_prevent_the_name_match(
+    social_worker: User, api_as: Api
+) -> None:
+    ChildFactory(
+        first_name="Amy",
+        last_name="Smith",
+        date_of_birth=date(2015, 3, 2),
+        postcode="TS1 2AB",
+        nhs_number="4010232137",
+    )
+
+    body = api_as(social_worker).post(URL, contact_body(), format="json").json()
+
+    assert body["children"][0]["matched_existing"] is False

@@ -74,6 +74,21 @@ def test_request_on_a_red_contact_is_due_in_four_working_hours(
     )
 
 
+def test_a_contact_with_an_immediate_safety_concern_is_red_from_intake(
+    new_contact: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> None:
+    contact = new_contact(immediate_safety_concern=True)
+    _consult(api_as, social_worker, contact["id"])
+
+    body = _ask(api_as, social_worker, contact["id"]).json()
+
+    assert contact["rag"] == "red"
+    sent = datetime.fromisoformat(body["sent_at"])
+    assert datetime.fromisoformat(body["due_at"]) == WorkingCalendar.current().add_working_hours(
+        sent, 4
+    )
+
+
 def test_authorised_exception_allows_requests_before_consultation(
     new_contact: Callable[..., dict[str, Any]],
     social_worker: User,
