@@ -135,7 +135,8 @@ def assessment_submit(
 ) -> Assessment:
     """Send the outcome to a manager. Refused (400) without the child seen, the child's voice,
     the family network, the analysis and valid factors; closure needs RC8 or RC9, a step down
-    to early help is closure RC9, and both are refused (409) while any action is open; an assessment past 45 working days needs the reason."""
+    to early help is closure RC9, and both are refused (409) while any action is open; an
+    assessment past 45 working days needs the reason."""
     require_role(actor, MACH_WORKERS)
     with transaction.atomic(durable=True):
         assessment = _locked_assessment(assessment)
