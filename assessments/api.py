@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mach.audit import log_child_access
-from mach.models import AccessLog, Role, User
+from mach.models import AccessLog, User
 from mach.openapi import page_of
-from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
+from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 
 from . import services
 from .inputs import (
@@ -219,7 +219,7 @@ class AssessmentSubmitApi(APIView):
 
 
 class AssessmentAuthoriseApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="assessments_authorise",

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from mach import timescales
 from mach.audit import record_event
-from mach.models import Referral, Role, User
-from mach.permissions import MACH_WORKERS
+from mach.models import Referral, User
+from mach.permissions import MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone, require_role
 
 from .models import (
@@ -189,7 +189,7 @@ def assessment_authorise(
     *, actor: User, assessment: Assessment, authorise: bool, rationale: str
 ) -> Assessment:
     """A manager other than the one who submitted it authorises the outcome or returns it."""
-    require_role(actor, (Role.MANAGER,))
+    require_role(actor, MANAGERS)
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the decision."})
     with transaction.atomic(durable=True):

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from mach.audit import events_for, log_child_access
-from mach.models import AccessLog, Role, User
-from mach.permissions import CHILD_READERS, MACH_WORKERS
+from mach.models import AccessLog, User
+from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone
 from mach.web.forms import Field, bind, read_filters, run_form
 from mach.web.pages import page, signed_in_user
@@ -243,7 +243,7 @@ def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_POST
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def authorise(request: HttpRequest, assessment_id: int) -> HttpResponse:
     """A manager other than the submitter completes the assessment or returns it (the
     submitter gets a 403 page)."""
@@ -378,7 +378,7 @@ def _forms(user: User, assessment: Assessment) -> dict[str, list[Field]]:
         "action": is_worker and assessment.state != AssessmentState.COMPLETED,
         "submit": is_worker and is_open,
         # The submitter is told another manager must decide, rather than offered a refusal.
-        "authorise": user.has_role(Role.MANAGER)
+        "authorise": user.has_role(*MANAGERS)
         and assessment.state == AssessmentState.AWAITING_AUTHORISATION
         and may_authorise(assessment, user),
     }

@@ -26,10 +26,18 @@ logger = logging.getLogger(__name__)
 
 
 def alert_recipients(alert: Alert) -> list[str]:
-    managers = User.objects.filter(is_active=True, role=Role.MANAGER).exclude(email="")
-    if alert.team_id is not None:
-        managers = managers.filter(team_id=alert.team_id)
-    return list(managers.values_list("email", flat=True))
+    """The team's managers for an overdue item; for its escalation, the service managers who
+    manage the team (spec section 2), never the same managers again."""
+    users = User.objects.filter(is_active=True).exclude(email="")
+    if alert.level == AlertLevel.ESCALATED:
+        users = users.filter(role=Role.SERVICE_MANAGER)
+        if alert.team_id is not None:
+            users = users.filter(managed_teams=alert.team_id)
+    else:
+        users = users.filter(role=Role.MANAGER)
+        if alert.team_id is not None:
+            users = users.filter(team_id=alert.team_id)
+    return list(users.values_list("email", flat=True).distinct())
 
 
 def deliver_pending_alerts(*, time_budget: float | None = None) -> int:
@@ -51,15 +59,16 @@ def deliver_pending_alerts(*, time_budget: float | None = None) -> int:
         )
         if not batch:
             break
-        recipients_by_team: dict[int | None, list[str]] = {}
+        recipients_by_team: dict[tuple[int | None, int], list[str]] = {}
         with get_connection() as connection:
             for alert in batch:
                 if time.monotonic() >= stop_at:
                     return delivered
                 tried.add(alert.pk)
-                if alert.team_id not in recipients_by_team:
-                    recipients_by_team[alert.team_id] = alert_recipients(alert)
-                delivered += _deliver(alert, recipients_by_team[alert.team_id], connection)
+                audience = (alert.team_id, alert.level)
+                if audience not in recipients_by_team:
+                    recipients_by_team[audience] = alert_recipients(alert)
+                delivered += _deliver(alert, recipients_by_team[audience], connection)
     return delivered
 
 

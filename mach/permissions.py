@@ -33,9 +33,11 @@ def roles(*allowed: str) -> type[BasePermission]:
     return HasRole
 
 
-MACH_WORKERS = (Role.SOCIAL_WORKER, Role.MANAGER)
-CONTACT_SUBMITTERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.PARTNER_AGENCY)
-CHILD_READERS = (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.AUDITOR)
+# A service manager may do everything a manager may (api.md), so every manager's right names both.
+MANAGERS = (Role.MANAGER, Role.SERVICE_MANAGER)
+MACH_WORKERS = (Role.SOCIAL_WORKER, *MANAGERS)
+CONTACT_SUBMITTERS = (*MACH_WORKERS, Role.EDT_WORKER, Role.PARTNER_AGENCY)
+CHILD_READERS = (*MACH_WORKERS, Role.EDT_WORKER, Role.AUDITOR)
 
 
 def transition_permission(

@@ -8,6 +8,7 @@ from .models import (
     OPEN_STATES,
     AccessLog,
     Alert,
+    AlertLevel,
     Contact,
     ContactPerson,
     Kind,
@@ -20,6 +21,7 @@ from .models import (
     Role,
     User,
 )
+from .permissions import CHILD_READERS
 
 CHRONOLOGY_LINKS = (
     RelationshipKind.PARENT,
@@ -36,7 +38,7 @@ def contacts_visible_to(user: User) -> QuerySet[Contact]:
         if user.team_id is None:
             return contacts.none()
         return contacts.filter(submitting_team_id=user.team_id)
-    if user.role in (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.AUDITOR):
+    if user.role in CHILD_READERS:
         return contacts
     return contacts.none()
 
@@ -90,7 +92,7 @@ def worklist(user: User, *, state: str = "", rag: str = "", team: str = "") -> Q
 
 
 def children_visible_to(user: User) -> QuerySet[Person]:
-    if user.role in (Role.SOCIAL_WORKER, Role.MANAGER, Role.EDT_WORKER, Role.AUDITOR):
+    if user.role in CHILD_READERS:
         return Person.objects.filter(kind=Kind.CHILD)
     return Person.objects.none()
 
@@ -117,10 +119,21 @@ def access_log_for(child_id: int) -> QuerySet[AccessLog]:
 
 
 def alerts_for_team_of(user: User) -> QuerySet[Alert]:
-    """Every alert (open or acknowledged) a manager may act on."""
-    if user.role != Role.MANAGER:
+    """Every alert (open or acknowledged) a manager may act on: a team's manager, its overdue
+    items (level 1); a service manager, the escalations (level 2) across the teams they
+    manage. An escalation goes above the managers who let it lapse, not back to them."""
+    if not user.is_active:
         return Alert.objects.none()
-    return Alert.objects.filter(Q(team_id=user.team_id) | Q(team__isnull=True))
+    if user.role == Role.MANAGER:
+        return Alert.objects.filter(
+            Q(team_id=user.team_id) | Q(team__isnull=True), level=AlertLevel.OVERDUE
+        )
+    if user.role == Role.SERVICE_MANAGER:
+        return Alert.objects.filter(
+            Q(team__in=user.managed_teams.all()) | Q(team__isnull=True),
+            level=AlertLevel.ESCALATED,
+        )
+    return Alert.objects.none()
 
 
 def match_proposals(

@@ -69,6 +69,7 @@ def _register_pages() -> None:
 
     from mach import workflows
     from mach.models import Role
+    from mach.permissions import MANAGERS
     from mach.workflows import ContactPanel, NavigationItem
 
     from . import web
@@ -81,7 +82,7 @@ def _register_pages() -> None:
     )
 
     workflows.register_navigation(
-        NavigationItem("Oversight", "triage:oversight-queue", (Role.MANAGER,), 40)
+        NavigationItem("Oversight", "triage:oversight-queue", MANAGERS, 40)
     )
     workflows.register_navigation(
         NavigationItem(

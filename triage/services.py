@@ -14,7 +14,7 @@ from django.utils import timezone
 from mach import timescales
 from mach.audit import record_event
 from mach.models import Contact, Kind, Rag, Role, State, Team, User
-from mach.permissions import MACH_WORKERS
+from mach.permissions import MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone, publish, referrals_open, require_role
 
 from . import selectors
@@ -157,7 +157,7 @@ def raise_pattern_flags(contact: Contact) -> list[PatternFlag]:
 
 
 def pattern_flag_review(*, actor: User, flag: PatternFlag, conclusion: str) -> PatternFlag:
-    require_role(actor, (Role.MANAGER,))
+    require_role(actor, MANAGERS)
     if not conclusion.strip():
         raise ValidationError({"conclusion": "Record what the review concluded."})
     with transaction.atomic(durable=True):
@@ -174,7 +174,7 @@ def pattern_flag_review(*, actor: User, flag: PatternFlag, conclusion: str) -> P
 
 def threshold_authorise(*, actor: User, contact: Contact, rationale: str) -> Screening:
     """A manager authorises a threshold level and outcome outside the table of spec 5.1 (G4)."""
-    require_role(actor, (Role.MANAGER,))
+    require_role(actor, MANAGERS)
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the authorisation."})
     with transaction.atomic(durable=True):
@@ -210,7 +210,7 @@ def oversight_decide(
     the contact is not awaiting oversight, while a level-outcome pair outside the threshold
     table lacks authorisation (G4), or while a pattern flag on its children is unreviewed (G3).
     """
-    require_role(actor, (Role.MANAGER,))
+    require_role(actor, MANAGERS)
     errors: dict[str, str] = {}
     if not rationale.strip():
         errors["rationale"] = "Give the rationale for the oversight decision."
@@ -424,7 +424,7 @@ def consultation_exception_request(
 def consultation_exception_decide(
     *, actor: User, exception: ConsultationException, authorise: bool, rationale: str
 ) -> ConsultationException:
-    require_role(actor, (Role.MANAGER,))
+    require_role(actor, MANAGERS)
     if not rationale.strip():
         raise ValidationError({"rationale": "Give the rationale for the decision."})
     with transaction.atomic(durable=True):

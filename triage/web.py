@@ -20,7 +20,7 @@ from mach import selectors as core_selectors
 from mach import workflows
 from mach.audit import log_child_access, read_contact_and_log_access
 from mach.models import AccessLog, Contact, Rag, Role, State, Team
-from mach.permissions import MACH_WORKERS
+from mach.permissions import MACH_WORKERS, MANAGERS
 from mach.web import links
 from mach.web.children import chronology_rows
 from mach.web.forms import Field, bind, run_form
@@ -205,7 +205,7 @@ def screening(request: HttpRequest, contact_id: int) -> HttpResponse:
     )
 
 
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def oversight_queue(request: HttpRequest) -> HttpResponse:
     """Screenings waiting for a manager of the team, soonest due first."""
     user = signed_in_user(request)
@@ -232,7 +232,7 @@ def _screening_awaiting(request: HttpRequest, contact: Contact) -> Screening | N
     return screening
 
 
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def oversight(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
     contact = read_contact_and_log_access(request, contact_id, _access(request))
@@ -270,7 +270,7 @@ def oversight(request: HttpRequest, contact_id: int) -> HttpResponse:
     )
 
 
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpResponse:
     user = signed_in_user(request)
     contact = read_contact_and_log_access(request, contact_id, _access(request))
@@ -295,7 +295,7 @@ def threshold_authorisation(request: HttpRequest, contact_id: int) -> HttpRespon
     )
 
 
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def pattern_flag_review(request: HttpRequest, flag_id: int) -> HttpResponse:
     user = signed_in_user(request)
     flag = get_object_or_404(selectors.pattern_flags_for(user).select_related("child"), pk=flag_id)
@@ -410,7 +410,7 @@ def consultation_exception(request: HttpRequest, contact_id: int) -> HttpRespons
     )
 
 
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def consultation_exception_decision(request: HttpRequest, exception_id: int) -> HttpResponse:
     user = signed_in_user(request)
     exception = get_object_or_404(selectors.consultation_exceptions_for(user), pk=exception_id)
@@ -577,7 +577,7 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
     screening = selectors.current_screening(contact)
     exceptions = list(selectors.exceptions_of(contact))
     is_worker = user.has_role(*MACH_WORKERS)
-    is_manager = user.has_role(Role.MANAGER)
+    is_manager = user.has_role(*MANAGERS)
     referrals = list(contact.referrals.all())
     opened = workflows.opened_records(referrals)
     return {

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..models import AccessLog, Alert, Role, Team, User
 from ..openapi import page_of
-from ..permissions import roles
+from ..permissions import MANAGERS, roles
 
 
 class AlertSerializer(serializers.ModelSerializer):
@@ -68,7 +68,7 @@ def _user(request: Request) -> User:
 
 
 class AlertListApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="alerts_list",
@@ -86,7 +86,7 @@ class AlertListApi(APIView):
 
 
 class AlertAcknowledgeApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="alerts_acknowledge",

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from .. import selectors, services
 from ..audit import log_child_access
 from ..inputs import ReasonSerializer
-from ..models import Kind, MatchProposal, Person, PersonMerge, Role, User
+from ..models import Kind, MatchProposal, Person, PersonMerge, User
 from ..openapi import page_of
-from ..permissions import CHILD_READERS, MACH_WORKERS, roles
+from ..permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 from .oversight import NewestFirst
 
 
@@ -224,7 +224,7 @@ class PersonMergeDetailApi(APIView):
 
 
 class PersonMergeUndoApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="person_merges_undo",

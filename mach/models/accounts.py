@@ -10,6 +10,7 @@ from django.db import models
 class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Social worker"
     MANAGER = "manager", "Manager"
+    SERVICE_MANAGER = "service_manager", "Service manager"
     EDT_WORKER = "edt_worker", "Emergency Duty Team worker"
     PARTNER_AGENCY = "partner_agency", "Partner agency"
     AUDITOR = "auditor", "Auditor"
@@ -44,6 +45,14 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    # A service manager sits above the managers of several teams: escalated alerts of those
+    # teams go to them. Many-to-many, because one service manager covers more than one team.
+    managed_teams = models.ManyToManyField(
+        Team,
+        blank=True,
+        related_name="service_managers",
+        help_text="the teams whose escalated alerts a service manager receives",
     )
 
     def has_role(self, *roles: str) -> bool:

@@ -24,13 +24,13 @@ from ..models import (
     Team,
     User,
 )
-from ..permissions import CONTACT_SUBMITTERS
+from ..permissions import CONTACT_SUBMITTERS, MACH_WORKERS
 from .common import enqueue_deadline_check, require_role
 from .people import PersonInput, person_match_or_create, relationship_kind
 
 
 def intake_team_for(actor: User) -> Team:
-    if actor.role in (Role.SOCIAL_WORKER, Role.MANAGER) and actor.team_id is not None:
+    if actor.role in MACH_WORKERS and actor.team_id is not None:
         assert actor.team is not None
         return actor.team
     return Team.objects.intake()

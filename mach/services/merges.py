@@ -17,8 +17,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from ..audit import log_child_access, record_event
-from ..models import AccessLog, Kind, MatchProposal, Person, PersonMerge, Role, User
-from ..permissions import MACH_WORKERS
+from ..models import AccessLog, Kind, MatchProposal, Person, PersonMerge, User
+from ..permissions import MACH_WORKERS, MANAGERS
 from .common import AlreadyDone, require_role
 
 # Rows that keep pointing at the duplicate: who saw which record is history and never changes;
@@ -154,7 +154,7 @@ def person_merge_undo(
     none is given, AlreadyDone when the merge was already undone or the kept record has since
     been merged into another (undo that later merge first).
     """
-    reason = _checked_reason(actor, reason, (Role.MANAGER,))
+    reason = _checked_reason(actor, reason, MANAGERS)
     with transaction.atomic(durable=True):
         merge = PersonMerge.objects.select_for_update().get(pk=merge.pk)
         if merge.is_undone:

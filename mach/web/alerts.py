@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..models import Role
+from ..permissions import MANAGERS
 from . import links
 from .pages import page, signed_in_user
 
 
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def alert_list(request: HttpRequest) -> HttpResponse:
     alerts = (
         selectors.open_alerts_for(signed_in_user(request))
@@ -27,7 +27,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = signed_in_user(request)
     alert = get_object_or_404(selectors.alerts_for_team_of(user), pk=alert_id)

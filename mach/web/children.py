@@ -13,8 +13,8 @@ from django.utils import timezone
 from .. import chronology, selectors, services
 from ..audit import log_child_access
 from ..inputs import ReasonSerializer
-from ..models import Person, Role
-from ..permissions import CHILD_READERS
+from ..models import Person
+from ..permissions import CHILD_READERS, MANAGERS
 from .forms import Field
 from .pages import FormPage, child_panels, form_page, page, signed_in_user
 
@@ -43,13 +43,13 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "related": child.related_people.select_related("person").order_by("kind", "id"),
             "entries": chronology_rows(selectors.household_of(child)),
             "merges": selectors.person_merges().filter(kept=child, undone_at__isnull=True),
-            "may_undo": user.has_role(Role.MANAGER),
+            "may_undo": user.has_role(*MANAGERS),
             "panels": child_panels(request, child),
         },
     )
 
 
-@page(Role.MANAGER)
+@page(*MANAGERS)
 def person_merge_undo(request: HttpRequest, merge_id: int) -> HttpResponse:
     """A manager undoes a merge: the duplicate becomes a record of its own again."""
     user = signed_in_user(request)

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from .. import workflows
 from ..models import Contact, Referral, Role
-from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS
+from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, MANAGERS
 from ..workflows import NavigationItem
 
 
@@ -22,7 +22,7 @@ def register_core_pages() -> None:
     workflows.register_navigation(
         NavigationItem("New contact", "web:contact-new", CONTACT_SUBMITTERS, 20)
     )
-    workflows.register_navigation(NavigationItem("Alerts", "web:alerts", (Role.MANAGER,), order=90))
+    workflows.register_navigation(NavigationItem("Alerts", "web:alerts", MANAGERS, order=90))
     workflows.register_alert_link(
         Contact, lambda contact: reverse("web:contact", args=[contact.pk])
     )

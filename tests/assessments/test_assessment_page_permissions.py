@@ -24,7 +24,7 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("post", "/assessments/{open}/actions/", WORKERS),
     ("post", "/assessment-actions/{action}/complete/", WORKERS),
     ("post", "/assessments/{open}/submit/", WORKERS),
-    ("post", "/assessments/{awaiting}/authorise/", {"manager"}),
+    ("post", "/assessments/{awaiting}/authorise/", {"manager", "service_manager"}),
 ]
 FORMS = [path for method, path, _ in PAGES if method == "post"]
 

@@ -16,8 +16,8 @@ from tests.conftest import contact_body
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [role.value for role in Role]
-WORKERS = {"social_worker", "manager"}
-READERS = {"social_worker", "manager", "edt_worker", "auditor"}
+WORKERS = {"social_worker", "manager", "service_manager"}
+READERS = {"social_worker", "manager", "service_manager", "edt_worker", "auditor"}
 REASON = {"reason": "The school confirmed both names belong to one child."}
 
 # (method, path template, roles allowed); {proposal} and {merge} are filled in below.
@@ -26,7 +26,7 @@ MATRIX: list[tuple[str, str, set[str]]] = [
     ("post", "/api/v1/match-proposals/{proposal}/confirm/", WORKERS),
     ("post", "/api/v1/match-proposals/{proposal}/reject/", WORKERS),
     ("get", "/api/v1/person-merges/{merge}/", READERS),
-    ("post", "/api/v1/person-merges/{merge}/undo/", {"manager"}),
+    ("post", "/api/v1/person-merges/{merge}/undo/", {"manager", "service_manager"}),
 ]
 MATRIX_IDS = [f"{method} {path}" for method, path, _ in MATRIX]
 POSTS = [(path, allowed) for method, path, allowed in MATRIX if method == "post"]

@@ -13,17 +13,23 @@ from tests.conftest import contact_body
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [role.value for role in Role]
-READERS = {"social_worker", "manager", "edt_worker", "auditor"}
+READERS = {"social_worker", "manager", "service_manager", "edt_worker", "auditor"}
 
 # (method, path template, roles allowed); {contact}, {child} and {alert} are filled in below.
 MATRIX: list[tuple[str, str, set[str]]] = [
-    ("post", "/api/v1/contacts/", {"social_worker", "manager", "edt_worker", "partner_agency"}),
+    (
+        "post",
+        "/api/v1/contacts/",
+        {"social_worker", "manager", "service_manager", "edt_worker", "partner_agency"},
+    ),
     ("get", "/api/v1/contacts/", READERS | {"partner_agency"}),
     ("get", "/api/v1/contacts/{contact}/", READERS),
     ("get", "/api/v1/children/{child}/", READERS),
     ("get", "/api/v1/children/{child}/chronology/", READERS),
-    ("get", "/api/v1/alerts/", {"manager"}),
+    ("get", "/api/v1/alerts/", {"manager", "service_manager"}),
+    # The overdue alert is its team's managers' to act on; the escalation, the service manager's.
     ("post", "/api/v1/alerts/{alert}/acknowledge/", {"manager"}),
+    ("post", "/api/v1/alerts/{escalation}/acknowledge/", {"service_manager"}),
     ("get", "/api/v1/access-log/?child={child}", {"auditor", "admin"}),
 ]
 
@@ -36,10 +42,12 @@ def records(make_user: Callable[..., User], api_as: Callable[[User], APIClient])
     worker = make_user(Role.SOCIAL_WORKER)
     created = api_as(worker).post("/api/v1/contacts/", contact_body(), format="json").json()
     sweep(now=__import__("datetime").datetime.fromisoformat("2027-01-05T12:00:00+00:00"))
+    sweep(now=__import__("datetime").datetime.fromisoformat("2027-01-07T12:00:00+00:00"))
     return {
         "contact": created["id"],
         "child": created["children"][0]["id"],
-        "alert": Alert.objects.get().pk,
+        "alert": Alert.objects.get(level=1).pk,
+        "escalation": Alert.objects.get(level=2).pk,
     }
 
 
@@ -82,32 +90,60 @@ def test_anonymous_requests_are_refused(
 
 # Workflow endpoints: the roles not listed are refused whatever the record's state.
 WORKFLOW: list[tuple[str, str, set[str]]] = [
-    ("post", "/api/v1/contacts/{contact}/screening/", {"social_worker", "manager"}),
+    (
+        "post",
+        "/api/v1/contacts/{contact}/screening/",
+        {"social_worker", "manager", "service_manager"},
+    ),
     ("get", "/api/v1/contacts/{contact}/screening/", READERS),
-    ("post", "/api/v1/contacts/{contact}/oversight/", {"manager"}),
-    ("post", "/api/v1/contacts/{contact}/threshold-authorisation/", {"manager"}),
-    ("post", "/api/v1/contacts/{contact}/parent-consultations/", {"social_worker", "manager"}),
-    ("post", "/api/v1/contacts/{contact}/consultation-exceptions/", {"social_worker", "manager"}),
-    ("post", "/api/v1/consultation-exceptions/1/decision/", {"manager"}),
+    ("post", "/api/v1/contacts/{contact}/oversight/", {"manager", "service_manager"}),
+    ("post", "/api/v1/contacts/{contact}/threshold-authorisation/", {"manager", "service_manager"}),
+    (
+        "post",
+        "/api/v1/contacts/{contact}/parent-consultations/",
+        {"social_worker", "manager", "service_manager"},
+    ),
+    (
+        "post",
+        "/api/v1/contacts/{contact}/consultation-exceptions/",
+        {"social_worker", "manager", "service_manager"},
+    ),
+    ("post", "/api/v1/consultation-exceptions/1/decision/", {"manager", "service_manager"}),
     ("get", "/api/v1/contacts/{contact}/partner-requests/", READERS),
-    ("post", "/api/v1/contacts/{contact}/partner-requests/", {"social_worker", "manager"}),
-    ("get", "/api/v1/partner-requests/", {"social_worker", "manager", "partner_agency"}),
+    (
+        "post",
+        "/api/v1/contacts/{contact}/partner-requests/",
+        {"social_worker", "manager", "service_manager"},
+    ),
+    (
+        "get",
+        "/api/v1/partner-requests/",
+        {"social_worker", "manager", "service_manager", "partner_agency"},
+    ),
     (
         "post",
         "/api/v1/partner-requests/1/response/",
-        {"social_worker", "manager", "partner_agency"},
+        {"social_worker", "manager", "service_manager", "partner_agency"},
     ),
     ("get", "/api/v1/contacts/{contact}/referrer-feedback/", READERS),
-    ("post", "/api/v1/contacts/{contact}/referrer-feedback/given/", {"social_worker", "manager"}),
-    ("get", "/api/v1/pattern-flags/", {"manager"}),
-    ("post", "/api/v1/pattern-flags/1/review/", {"manager"}),
+    (
+        "post",
+        "/api/v1/contacts/{contact}/referrer-feedback/given/",
+        {"social_worker", "manager", "service_manager"},
+    ),
+    ("get", "/api/v1/pattern-flags/", {"manager", "service_manager"}),
+    ("post", "/api/v1/pattern-flags/1/review/", {"manager", "service_manager"}),
     ("get", "/api/v1/assessments/", READERS),
     ("get", "/api/v1/assessments/1/", READERS),
-    ("patch", "/api/v1/assessments/1/", {"social_worker", "manager"}),
-    ("post", "/api/v1/assessments/1/actions/", {"social_worker", "manager"}),
-    ("post", "/api/v1/assessments/1/submit/", {"social_worker", "manager"}),
-    ("post", "/api/v1/assessments/1/authorise/", {"manager"}),
-    ("post", "/api/v1/assessment-actions/1/complete/", {"social_worker", "manager"}),
+    ("patch", "/api/v1/assessments/1/", {"social_worker", "manager", "service_manager"}),
+    ("post", "/api/v1/assessments/1/actions/", {"social_worker", "manager", "service_manager"}),
+    ("post", "/api/v1/assessments/1/submit/", {"social_worker", "manager", "service_manager"}),
+    ("post", "/api/v1/assessments/1/authorise/", {"manager", "service_manager"}),
+    (
+        "post",
+        "/api/v1/assessment-actions/1/complete/",
+        {"social_worker", "manager", "service_manager"},
+    ),
 ]
 
 

@@ -17,8 +17,8 @@ from triage.models import ConsultationException, PatternFlag
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [role.value for role in Role]
-WORKERS = {"social_worker", "manager"}
-MANAGERS = {"manager"}
+WORKERS = {"social_worker", "manager", "service_manager"}
+MANAGERS = {"manager", "service_manager"}
 
 PAGES: list[tuple[str, set[str]]] = [
     ("/contacts/{received}/screening/", WORKERS),

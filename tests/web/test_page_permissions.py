@@ -18,17 +18,23 @@ from tests.web.conftest import SignedIn, assert_page_access, assert_sent_to_sign
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [role.value for role in Role]
-READERS = {"social_worker", "manager", "edt_worker", "auditor"}
-WORKERS = {"social_worker", "manager"}
+READERS = {"social_worker", "manager", "service_manager", "edt_worker", "auditor"}
+WORKERS = {"social_worker", "manager", "service_manager"}
 
 PAGES: list[tuple[str, str, set[str]]] = [
     ("get", "/worklist/", READERS),
-    ("get", "/contacts/new/", {"social_worker", "manager", "edt_worker", "partner_agency"}),
+    (
+        "get",
+        "/contacts/new/",
+        {"social_worker", "manager", "service_manager", "edt_worker", "partner_agency"},
+    ),
     ("get", "/contacts/{contact}/", READERS),
     ("get", "/children/{child}/", READERS),
     ("get", "/submissions/", {"partner_agency"}),
-    ("get", "/alerts/", {"manager"}),
+    ("get", "/alerts/", {"manager", "service_manager"}),
+    # The overdue alert is its team's managers' to act on; the escalation, the service manager's.
     ("post", "/alerts/{alert}/acknowledge/", {"manager"}),
+    ("post", "/alerts/{escalation}/acknowledge/", {"service_manager"}),
     ("post", "/match-proposals/{proposal}/", WORKERS),
 ]
 
@@ -42,10 +48,12 @@ def records(make_user: Callable[..., User], api_as: Callable[[User], APIClient])
         "/api/v1/contacts/", contact_body(children=[child], adults=[]), format="json"
     ).json()
     sweep(now=datetime.fromisoformat("2027-01-05T12:00:00+00:00"))
+    sweep(now=datetime.fromisoformat("2027-01-07T12:00:00+00:00"))
     return {
         "contact": first["id"],
         "child": first["children"][0]["id"],
-        "alert": Alert.objects.filter(object_id=first["id"]).get().pk,
+        "alert": Alert.objects.filter(object_id=first["id"]).get(level=1).pk,
+        "escalation": Alert.objects.filter(object_id=first["id"]).get(level=2).pk,
         "proposal": MatchProposal.objects.get().pk,
         "proposal_contact": second["id"],
     }

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from mach.audit import read_contact_and_log_access
 from mach.models import AccessLog, Role, Team
-from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
+from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 
 from .. import selectors, services
 from ..models import (
@@ -114,7 +114,7 @@ class ExceptionDecisionSerializer(RationaleSerializer):
 
 
 class ConsultationExceptionDecisionApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="consultation_exceptions_decide",

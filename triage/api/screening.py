@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from mach import selectors as core_selectors
 from mach.audit import read_contact_and_log_access
-from mach.models import AccessLog, Contact, Rag, Role, User
-from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
+from mach.models import AccessLog, Contact, Rag, User
+from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 from mach.representations import ContactDetailSerializer
 
 from .. import selectors, services
@@ -133,7 +133,7 @@ class RationaleSerializer(serializers.Serializer):
 
 
 class ThresholdAuthorisationApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="contacts_threshold_authorisation",
@@ -158,7 +158,7 @@ class OversightInputSerializer(serializers.Serializer):
 
 
 class OversightApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="contacts_oversight",
@@ -211,7 +211,7 @@ class PatternFlagPagination(CursorPagination):
 
 
 class PatternFlagListApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="pattern_flags_list",
@@ -233,7 +233,7 @@ class ConclusionSerializer(serializers.Serializer):
 
 
 class PatternFlagReviewApi(APIView):
-    permission_classes = [roles(Role.MANAGER)]
+    permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="pattern_flags_review",

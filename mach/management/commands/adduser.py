@@ -1,4 +1,5 @@
-"""`manage.py adduser USERNAME --role ROLE [--team TEAM]`: prints the API token last."""
+"""`manage.py adduser USERNAME --role ROLE [--team TEAM] [--manages TEAM ...]`: prints the API
+token last."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--team", default="", help="team slug, created if new")
+        parser.add_argument(
+            "--manages",
+            action="append",
+            default=[],
+            help="service_manager only: a team slug they manage (repeat for each; default --team)",
+        )
         parser.add_argument("--email", default="")
         parser.add_argument("--password", default="", help="for signing in to the web pages")
 
@@ -29,6 +36,7 @@ class Command(BaseCommand):
                 team_slug=options["team"],
                 email=options["email"],
                 password=options["password"],
+                manages=options["manages"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
