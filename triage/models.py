@@ -68,11 +68,18 @@ class Screening(Timed):
     )
     threshold_authorised_at = models.DateTimeField(null=True, blank=True)
     threshold_authorisation_rationale = models.TextField(blank=True)
+    # The authorisation covers this outcome at the screening's level, no other (G4).
+    threshold_authorised_outcome = models.CharField(
+        max_length=32, choices=Outcome.choices, blank=True
+    )
     oversight_decision = models.CharField(
         max_length=8, choices=OversightDecision.choices, blank=True
     )
     oversight_outcome = models.CharField(max_length=32, choices=Outcome.choices, blank=True)
     oversight_rationale = models.TextField(blank=True)
+    oversight_alternatives_considered = models.TextField(
+        blank=True, help_text="a manager's change to a statutory outcome: lower options rejected"
+    )
     overseen_by = models.ForeignKey(
         "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -172,11 +172,20 @@ def pattern_flag_review(*, actor: User, flag: PatternFlag, conclusion: str) -> P
     return flag
 
 
-def threshold_authorise(*, actor: User, contact: Contact, rationale: str) -> Screening:
-    """A manager authorises a threshold level and outcome outside the table of spec 5.1 (G4)."""
+def threshold_authorise(
+    *, actor: User, contact: Contact, rationale: str, outcome: str = ""
+) -> Screening:
+    """A manager authorises the screening's level with `outcome` (by default the recommended
+    one) outside the table of spec 5.1 (G4). The authorisation covers that pair only: to decide
+    another outcome outside the table, a manager authorises again, naming it."""
     require_role(actor, MANAGERS)
+    errors: dict[str, str] = {}
     if not rationale.strip():
-        raise ValidationError({"rationale": "Give the rationale for the authorisation."})
+        errors["rationale"] = "Give the rationale for the authorisation."
+    if outcome and outcome not in Outcome.values:
+        errors["outcome"] = "Choose the outcome the authorisation covers."
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         screening = selectors.current_screening(contact)
@@ -184,31 +193,48 @@ def threshold_authorise(*, actor: User, contact: Contact, rationale: str) -> Scr
             raise AlreadyDone("There is no screening awaiting oversight.")
         if not may_oversee(screening, actor):
             raise PermissionDenied("The manager who screened cannot authorise their own screening.")
-        if screening.threshold_authorised:
-            raise AlreadyDone("The threshold was already authorised.")
+        outcome = outcome or screening.recommended_outcome
+        if screening.threshold_authorised and screening.threshold_authorised_outcome == outcome:
+            raise AlreadyDone("The threshold was already authorised for this outcome.")
         screening.threshold_authorised_by = actor
         screening.threshold_authorised_at = timezone.now()
         screening.threshold_authorisation_rationale = rationale
+        screening.threshold_authorised_outcome = outcome
         screening.save(
             update_fields=[
                 "threshold_authorised_by",
                 "threshold_authorised_at",
                 "threshold_authorisation_rationale",
+                "threshold_authorised_outcome",
             ]
         )
-        record_event(actor=actor, subject=contact, action="threshold_authorised", reason=rationale)
+        record_event(
+            actor=actor,
+            subject=contact,
+            action="threshold_authorised",
+            reason=rationale,
+            data={"level": screening.threshold_level, "outcome": outcome},
+        )
     return screening
 
 
 def oversight_decide(
-    *, actor: User, contact: Contact, decision: str, rationale: str, outcome: str = ""
+    *,
+    actor: User,
+    contact: Contact,
+    decision: str,
+    rationale: str,
+    outcome: str = "",
+    alternatives_considered: str = "",
 ) -> Screening:
     """A manager other than the screener agrees, changes or returns the screening (G5).
 
     Agree and change decide the contact, stop its clock, open referrals for statutory outcomes
     and start the 1-working-day feedback to the referrer, sent on commit. Refused (409) while
     the contact is not awaiting oversight, while a level-outcome pair outside the threshold
-    table lacks authorisation (G4), or while a pattern flag on its children is unreviewed (G3).
+    table lacks an authorisation naming that outcome (G4), or while a pattern flag on its
+    children is unreviewed (G3). A change to a statutory outcome records the lower options
+    considered and why they were rejected, as a worker's recommendation must (400 without).
     """
     require_role(actor, MANAGERS)
     errors: dict[str, str] = {}
@@ -218,6 +244,7 @@ def oversight_decide(
         errors["decision"] = "Choose agree, change or return."
     if decision == OversightDecision.CHANGE and outcome not in Outcome.values:
         errors["outcome"] = "Choose the outcome the decision changes to."
+
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
@@ -254,12 +281,26 @@ def oversight_decide(
             )
         if decision == OversightDecision.CHANGE and outcome == screening.recommended_outcome:
             raise ValidationError({"outcome": "A change needs an outcome other than recommended."})
+        if (
+            decision == OversightDecision.CHANGE
+            and final in STATUTORY
+            and not alternatives_considered.strip()
+        ):
+            raise ValidationError(
+                {
+                    "alternatives_considered": (
+                        "Record why early help and lower options were considered and rejected."
+                    )
+                }
+            )
         _check_decision_guardrails(contact, screening, final)
         if decision == OversightDecision.AGREE:
             screening.agree()
         else:
             screening.change()
         screening.oversight_outcome = final
+        if decision == OversightDecision.CHANGE:
+            screening.oversight_alternatives_considered = alternatives_considered
         screening.save()
         contact.decide(final)
         contact.decided_at = now
@@ -282,11 +323,14 @@ def oversight_decide(
 
 
 def _check_decision_guardrails(contact: Contact, screening: Screening, outcome: str) -> None:
-    if not is_consistent(screening.threshold_level, outcome) and not screening.threshold_authorised:
+    authorised = (
+        screening.threshold_authorised and screening.threshold_authorised_outcome == outcome
+    )
+    if not is_consistent(screening.threshold_level, outcome) and not authorised:
         level = level_name(screening.threshold_level)
         raise GuardrailRefused(
             f"Level {screening.threshold_level} ({level}) with outcome '{outcome}' is outside "
-            "the threshold table: a manager must authorise it with a rationale first."
+            "the threshold table: a manager must authorise that outcome with a rationale first."
         )
     if PatternFlag.objects.filter(contact=contact, reviewed_at__isnull=True).exists():
         raise GuardrailRefused(

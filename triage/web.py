@@ -149,6 +149,13 @@ OVERSIGHT_QUESTIONS = (
         hint="What you considered and, if you challenge the recommendation, what should change",
         noun="your rationale",
     ),
+    Field(
+        "alternatives_considered",
+        "Lower options considered and why they were rejected",
+        kind="textarea",
+        hint="Only when you change the outcome to an assessment, strategy discussion or "
+        "immediate protection",
+    ),
 )
 RATIONALE = (Field("rationale", "Your rationale", kind="textarea", noun="your rationale"),)
 
@@ -266,6 +273,7 @@ def oversight(request: HttpRequest, contact_id: int) -> HttpResponse:
             decision=data["decision"],
             outcome=data.get("outcome", ""),
             rationale=data["rationale"],
+            alternatives_considered=data.get("alternatives_considered", ""),
         ),
     )
 

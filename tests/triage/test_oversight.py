@@ -16,6 +16,7 @@ from tests.conftest import Api, screening_body
 from triage.models import ReferrerFeedback
 
 OVERSIGHT = "/api/v1/contacts/{}/oversight/"
+LOWER_OPTIONS = "Early help refused twice; the injury needs a joint police enquiry."
 
 
 def _oversee(api_as: Api, user: User, contact_id: int, **body: Any) -> Any:
@@ -60,11 +61,66 @@ def test_change_records_the_managers_outcome(
     contact = screened_contact()
 
     body = _oversee(
-        api_as, manager, contact["id"], decision="change", outcome="strategy_discussion"
+        api_as,
+        manager,
+        contact["id"],
+        decision="change",
+        outcome="strategy_discussion",
+        alternatives_considered=LOWER_OPTIONS,
     ).json()
 
     assert body["outcome"] == "strategy_discussion"
     assert Event.objects.filter(action="oversight_changed", actor=manager).exists()
+
+
+@pytest.mark.django_db
+def test_a_managers_change_to_a_statutory_outcome_records_the_lower_options_rejected(
+    screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
+) -> None:
+    contact = screened_contact(threshold_level=4, recommended_outcome="assessment")
+    change = {"decision": "change", "outcome": "strategy_discussion"}
+
+    refused = _oversee(api_as, manager, contact["id"], **change)
+    changed = _oversee(
+        api_as, manager, contact["id"], **change, alternatives_considered=LOWER_OPTIONS
+    )
+
+    assert refused.status_code == 400
+    assert "alternatives_considered" in refused.json()
+    assert changed.status_code == 200, changed.content
+    screening = api_as(manager).get(f"/api/v1/contacts/{contact['id']}/screening/").json()
+    assert screening[0]["oversight_alternatives_considered"] == LOWER_OPTIONS
+
+
+@pytest.mark.django_db
+def test_a_threshold_authorisation_covers_only_the_outcome_it_names(
+    screened_contact: Callable[..., dict[str, Any]],
+    manager: User,
+    second_manager: User,
+    api_as: Api,
+) -> None:
+    contact = screened_contact(threshold_level=2, recommended_outcome="strategy_discussion")
+    authorise = f"/api/v1/contacts/{contact['id']}/threshold-authorisation/"
+    api_as(second_manager).post(authorise, {"rationale": "Disclosure today."}, format="json")
+    change = {
+        "decision": "change",
+        "outcome": "immediate_protection",
+        "alternatives_considered": LOWER_OPTIONS,
+    }
+
+    refused = _oversee(api_as, manager, contact["id"], **change)
+    again = api_as(second_manager).post(
+        authorise,
+        {"rationale": "Father has returned home.", "outcome": "immediate_protection"},
+        format="json",
+    )
+    changed = _oversee(api_as, manager, contact["id"], **change)
+
+    assert refused.status_code == 409
+    assert "threshold" in refused.json()["detail"]
+    assert again.json()["threshold_authorised_outcome"] == "immediate_protection"
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["outcome"] == "immediate_protection"
 
 
 @pytest.mark.django_db
@@ -248,7 +304,12 @@ def test_two_managers_deciding_at_once_one_wins_the_other_gets_409(
         try:
             barrier.wait()
             statuses[decision] = _oversee(
-                api_as, user, contact["id"], decision=decision, outcome=outcome
+                api_as,
+                user,
+                contact["id"],
+                decision=decision,
+                outcome=outcome,
+                alternatives_considered=LOWER_OPTIONS,
             ).status_code
         finally:
             connection.close()

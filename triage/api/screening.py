@@ -76,9 +76,11 @@ class ScreeningSerializer(serializers.ModelSerializer):
             "threshold_authorised_by",
             "threshold_authorised_at",
             "threshold_authorisation_rationale",
+            "threshold_authorised_outcome",
             "oversight_decision",
             "oversight_outcome",
             "oversight_rationale",
+            "oversight_alternatives_considered",
             "overseen_by",
             "overseen_at",
             "pattern_flags",
@@ -132,21 +134,36 @@ class RationaleSerializer(serializers.Serializer):
     rationale = serializers.CharField(max_length=10_000, allow_blank=True)
 
 
+class ThresholdAuthorisationSerializer(RationaleSerializer):
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        required=False,
+        allow_blank=True,
+        help_text="the outcome authorised at the screening's level; the recommended one if empty",
+    )
+
+
 class ThresholdAuthorisationApi(APIView):
     permission_classes = [roles(*MANAGERS)]
 
     @extend_schema(
         operation_id="contacts_threshold_authorisation",
-        request=RationaleSerializer,
+        request=ThresholdAuthorisationSerializer,
         responses=ScreeningSerializer,
-        description="A manager authorises a level and outcome outside the threshold table (G4).",
+        description=(
+            "A manager authorises the screening's level with an outcome outside the threshold "
+            "table (G4). It covers that outcome only: deciding another needs a new one."
+        ),
     )
     def post(self, request: Request, contact_id: int) -> Response:
-        payload = RationaleSerializer(data=request.data)
+        payload = ThresholdAuthorisationSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
         screening = services.threshold_authorise(
-            actor=_user(request), contact=contact, rationale=payload.validated_data["rationale"]
+            actor=_user(request),
+            contact=contact,
+            rationale=payload.validated_data["rationale"],
+            outcome=payload.validated_data.get("outcome", ""),
         )
         return Response(ScreeningSerializer(screening).data)
 
@@ -155,6 +172,13 @@ class OversightInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=OversightDecision.choices)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
     rationale = serializers.CharField(max_length=10_000, allow_blank=True)
+    alternatives_considered = serializers.CharField(
+        max_length=10_000,
+        required=False,
+        allow_blank=True,
+        help_text="required for a change to assessment, strategy_discussion or "
+        "immediate_protection: the lower options considered and why they were rejected",
+    )
 
 
 class OversightApi(APIView):
@@ -181,6 +205,7 @@ class OversightApi(APIView):
             decision=payload.validated_data["decision"],
             outcome=payload.validated_data.get("outcome", ""),
             rationale=payload.validated_data["rationale"],
+            alternatives_considered=payload.validated_data.get("alternatives_considered", ""),
         )
         # Shown as decided; the reading was logged above, once for this request.
         decided = core_selectors.with_people(Contact.objects.all()).get(pk=contact.pk)
