@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from mach import selectors as core_selectors
 from mach.audit import log_child_access
 from mach.models import AccessLog, User
 from mach.openapi import page_of
@@ -84,6 +85,24 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return assessment.is_overdue
 
 
+class AssessmentDetailSerializer(AssessmentSerializer):
+    information_contacts = serializers.SerializerMethodField(
+        help_text="contacts received about the child while this assessment was open: "
+        "information on the open case, not new referrals (ids, oldest first)"
+    )
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "information_contacts"]
+        read_only_fields = fields
+
+    def get_information_contacts(self, assessment: Assessment) -> list[int]:
+        return list(
+            core_selectors.contacts_on_open_case("assessment", assessment.pk).values_list(
+                "id", flat=True
+            )
+        )
+
+
 def _shown(request: Request, assessment_id: int, action: str = AccessLog.Action.VIEW) -> Assessment:
     assessment = get_object_or_404(assessments_visible_to(_user(request)), pk=assessment_id)
     log_child_access(
@@ -142,9 +161,9 @@ class AssessmentDetailApi(APIView):
         allowed = MACH_WORKERS if self.request.method == "PATCH" else CHILD_READERS
         return [roles(*allowed)()]
 
-    @extend_schema(operation_id="assessments_retrieve", responses=AssessmentSerializer)
+    @extend_schema(operation_id="assessments_retrieve", responses=AssessmentDetailSerializer)
     def get(self, request: Request, assessment_id: int) -> Response:
-        return Response(AssessmentSerializer(_shown(request, assessment_id)).data)
+        return Response(AssessmentDetailSerializer(_shown(request, assessment_id)).data)
 
     @extend_schema(
         operation_id="assessments_record",

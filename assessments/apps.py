@@ -21,7 +21,7 @@ class AssessmentsConfig(AppConfig):
         from mach.permissions import CHILD_READERS
 
         from . import selectors, services
-        from .models import Assessment, AssessmentAction
+        from .models import Assessment, AssessmentAction, AssessmentState
 
         # A statutory decision naming "assessment" opens one for each child's referral.
         workflows.register_opener(
@@ -52,6 +52,15 @@ class AssessmentsConfig(AppConfig):
                 team_id=lambda action: action.assessment.team_id,
                 select_related=("assessment",),
             )
+        )
+        # A child is on an open case while an assessment of theirs is not completed; the case
+        # is its team's (assessments allocate no worker yet).
+        workflows.register_open_case_kind(
+            "assessment",
+            workflows.OpenCaseKind(
+                label="Child and family assessment",
+                records=lambda: Assessment.objects.exclude(state=AssessmentState.COMPLETED),
+            ),
         )
         workflows.register_chronology_source("assessment", selectors.assessment_entries)
         workflows.register_navigation(

@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
+from mach import selectors as core_selectors
 from mach.audit import events_for, log_child_access
 from mach.models import AccessLog, User
 from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
@@ -360,6 +361,9 @@ def _assessment_page(
             "actions": actions,
             "timeline": _timeline(assessment, actions),
             "may_complete": user.has_role(*MACH_WORKERS),
+            "information_contacts": core_selectors.contacts_on_open_case(
+                "assessment", assessment.pk
+            ),
             "awaiting_another_manager": (
                 assessment.state == AssessmentState.AWAITING_AUTHORISATION
                 and not may_authorise(assessment, user)

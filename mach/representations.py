@@ -44,6 +44,14 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OpenCaseSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="the kind of open record, e.g. `assessment`")
+    record_id = serializers.IntegerField(help_text="the open record's id")
+    allocated_worker_id = serializers.IntegerField(
+        allow_null=True, help_text="the worker it is allocated to; null: the team's"
+    )
+
+
 class ContactSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -53,6 +61,11 @@ class ContactSerializer(serializers.ModelSerializer):
     children = serializers.SerializerMethodField()
     adults = serializers.SerializerMethodField()
     team = serializers.SlugRelatedField(slug_field="slug", queryset=Team.objects.all())
+    open_case = serializers.SerializerMethodField(
+        help_text="set when a child of the contact has an open case: the contact is routed "
+        "to the case's team (`team`) and worker as information on it, and its decision makes "
+        "no new referral for that child"
+    )
 
     class Meta:
         model = Contact
@@ -77,6 +90,7 @@ class ContactSerializer(serializers.ModelSerializer):
             "team",
             "referral",
             "referrals",
+            "open_case",
             "created_at",
         ]
         read_only_fields = fields
@@ -111,6 +125,16 @@ class ContactSerializer(serializers.ModelSerializer):
             self._referral_serializer.to_representation(referral)
             for referral in _referrals_of(contact)
         ]
+
+    @extend_schema_field(OpenCaseSerializer(allow_null=True))
+    def get_open_case(self, contact: Contact) -> dict[str, Any] | None:
+        if not contact.on_open_case:
+            return None
+        return {
+            "kind": contact.open_case_kind,
+            "record_id": contact.open_case_record_id,
+            "allocated_worker_id": contact.allocated_worker_id,
+        }
 
     def get_overdue(self, contact: Contact) -> bool:
         return contact.is_overdue()

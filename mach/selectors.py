@@ -108,6 +108,13 @@ def household_of(child: Person) -> list[int]:
     return sorted(ids)
 
 
+def contacts_on_open_case(kind: str, record_id: int) -> QuerySet[Contact]:
+    """The contacts routed to an open case as information on it, oldest first."""
+    return Contact.objects.filter(open_case_kind=kind, open_case_record_id=record_id).order_by(
+        "received_at", "id"
+    )
+
+
 def open_alerts_for(user: User) -> QuerySet[Alert]:
     return (
         alerts_for_team_of(user).filter(acknowledged_at__isnull=True).order_by("-created_at", "-id")

@@ -3,8 +3,8 @@
 An app registers everything it adds from its `AppConfig.ready()`: deadline kinds for the sweep,
 chronology sources, navigation items, contact-page and child-page panels, where an alert about
 one of its records links to, demo seeders, periodic (beat) tasks, OpenAPI enum names, its URL
-modules, and the openers of the next steps it owns ("what opens next" after a decision). The
-core reads them back here and names no workflow itself.
+modules, the openers of the next steps it owns ("what opens next" after a decision), and what
+counts as a child's open case. The core reads them back here and names no workflow itself.
 
 One rule for every kind: registering a key again with a different value raises
 `AlreadyRegistered` (Django's `ImproperlyConfigured`), so two apps claiming one key fail at
@@ -19,6 +19,7 @@ import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -153,6 +154,33 @@ class NextStepOpener:
     opened: Callable[[Sequence[int]], Mapping[int, models.Model]]
 
 
+@dataclass(frozen=True)
+class OpenCaseKind:
+    """What counts as an open case of a child, registered by the app that keeps the record
+    (spec section 4: a contact about a child whose case is open goes to the allocated worker
+    as information, and is no new referral).
+
+    `records()` returns the app's open records; `child_lookup` names the path from a record
+    to its child (`child`, or `children` for a record about several); `team_id` and
+    `worker_id` say whom the case is allocated to (a worker of None: the team's)."""
+
+    label: str
+    records: Callable[[], models.QuerySet[Any]]
+    child_lookup: str = "child"
+    team_id: Callable[[Any], int | None] = operator.attrgetter("team_id")
+    worker_id: Callable[[Any], int | None] = lambda record: None
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    """A child's open case: which kind of record, which one, and whom it is allocated to."""
+
+    kind: str
+    record: models.Model
+    team_id: int | None
+    worker_id: int | None
+
+
 Seeder = Callable[[dict[str, "User"], list["Contact"]], None]
 
 deadline_kinds: Registry[str, DeadlineKind] = Registry("Deadline kind")
@@ -166,6 +194,7 @@ periodic_tasks: Registry[str, PeriodicTask] = Registry("Periodic task")
 enum_names: Registry[str, str] = Registry("OpenAPI enum name")
 url_modules: Registry[str, UrlModules] = Registry("URL modules of app")
 next_step_openers: Registry[str, NextStepOpener] = Registry("Opener of next step")
+open_case_kinds: Registry[str, OpenCaseKind] = Registry("Open case kind")
 
 
 def register_deadline_kind(kind: DeadlineKind) -> None:
@@ -215,6 +244,50 @@ def register_urls(app_label: str, urls: UrlModules) -> None:
 def register_opener(key: str, opener: NextStepOpener) -> None:
     """The app that owns next step `key` opens it when a decision names it."""
     next_step_openers.add(key, opener)
+
+
+def register_open_case_kind(key: str, kind: OpenCaseKind) -> None:
+    """Records of `kind` that `records()` returns make their children's cases open."""
+    open_case_kinds.add(key, kind)
+
+
+def open_case_exists() -> models.Expression:
+    """An expression on a person (`OuterRef("pk")`): true when any registered kind holds an
+    open record about them; annotated on a query that already reads the person, it costs none
+    of its own."""
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Value
+
+    checks = [
+        Exists(kind.records().filter(**{kind.child_lookup: OuterRef("pk")}))
+        for kind in open_case_kinds.values()
+    ]
+    if not checks:
+        return Value(False)
+    return ExpressionWrapper(reduce(operator.or_, checks), output_field=BooleanField())
+
+
+def open_cases(child_ids: Sequence[int]) -> dict[int, OpenCase]:
+    """Each child's open case, by child id (one query per registered kind). A child with more
+    than one open record goes to the newest of the kind registered first."""
+    from django.db.models import F
+
+    found: dict[int, OpenCase] = {}
+    for key, kind in open_case_kinds.items():
+        wanted = [child_id for child_id in child_ids if child_id not in found]
+        if not wanted:
+            break
+        records = (
+            kind.records()
+            .filter(**{f"{kind.child_lookup}__in": wanted})
+            .annotate(open_case_child=F(kind.child_lookup))
+            .order_by("-pk")
+        )
+        for record in records:
+            found.setdefault(
+                record.open_case_child,
+                OpenCase(key, record, kind.team_id(record), kind.worker_id(record)),
+            )
+    return found
 
 
 def handles(step: str) -> bool:

@@ -120,6 +120,15 @@ class Contact(Timed):
         help_text="the partner organisation that submitted it, for its status view",
     )
     people = models.ManyToManyField(Person, through="ContactPerson", related_name="contacts")
+    # Information on an open case (spec section 4): the kind of open record a child of the
+    # contact has (a key of `workflows.open_case_kinds`) and its id, and the worker it is
+    # allocated to (none: the team's). The contact's `team` is the case's team. Its state
+    # keeps the published values; its decision makes no referral for that child.
+    open_case_kind = models.CharField(max_length=64, blank=True)
+    open_case_record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    allocated_worker = models.ForeignKey(
+        "mach.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContactQuerySet.as_manager()
@@ -147,6 +156,10 @@ class Contact(Timed):
     @property
     def reference(self) -> str:
         return f"CON-{self.pk:07d}"
+
+    @property
+    def on_open_case(self) -> bool:
+        return bool(self.open_case_kind)
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .. import selectors, timescales
+from .. import selectors, timescales, workflows
 from ..audit import log_child_access, record_event
 from ..models import (
     AccessLog,
@@ -26,7 +26,11 @@ from ..models import (
 )
 from ..permissions import CONTACT_SUBMITTERS, MACH_WORKERS
 from .common import enqueue_deadline_check, require_role
-from .people import PersonInput, person_match_or_create, relationship_kind
+from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
+
+# A person named on a contact: as a child or adult, as the referrer described them, and the
+# record they were matched to.
+_Match = tuple[str, PersonInput, PersonMatch]
 
 
 def intake_team_for(actor: User) -> Team:
@@ -73,6 +77,8 @@ def contact_create(
         raise ValidationError(errors)
     received_at = received_at or timezone.now()
     with transaction.atomic():
+        matches = _match_people(children=children, adults=adults)
+        case = _open_case_of(matches)
         due = timescales.add_working_days(received_at, 1)
         contact = Contact(
             received_at=received_at,
@@ -95,15 +101,22 @@ def contact_create(
             submitted_by=actor,
             submitting_team_id=actor.team_id if actor.role == Role.PARTNER_AGENCY else None,
         )
+        if case is not None:
+            route_to_open_case(contact, case)
         contact.start_clock(due)
         contact.save()
-        links = _link_people(contact, children=children, adults=adults)
+        links = _link_people(contact, matches)
         record_event(
             actor=actor,
             subject=contact,
             action="contact_received",
             to_state=contact.state,
-            data={"channel": channel, "source": source, "people": len(links)},
+            data={
+                "channel": channel,
+                "source": source,
+                "people": len(links),
+                **({"open_case": contact.open_case_kind} if case is not None else {}),
+            },
         )
         log_child_access(
             user=actor,
@@ -127,25 +140,55 @@ def _show_as_loaded(contact: Contact, links: Sequence[ContactPerson]) -> None:
     setattr(contact, selectors.REFERRAL_LIST, [])
 
 
-def _link_people(
-    contact: Contact, *, children: Sequence[PersonInput], adults: Sequence[PersonInput]
-) -> list[ContactPerson]:
-    links: dict[int, ContactPerson] = {}
-    position = 0
+def route_to_open_case(contact: Contact, case: workflows.OpenCase) -> None:
+    """Mark the contact as information on `case` and give it to the case's team and worker
+    (spec section 4); the caller saves it."""
+    contact.open_case_kind = case.kind
+    contact.open_case_record_id = case.record.pk
+    contact.allocated_worker_id = case.worker_id
+    if case.team_id is not None:
+        contact.team_id = case.team_id
+
+
+def _open_case_of(matches: Sequence[_Match]) -> workflows.OpenCase | None:
+    """The open case of the first child that has one. Only children matched to an existing
+    record can have one, and the matching query already said which may: most intakes ask
+    nothing more."""
+    candidates = [
+        match.person.pk
+        for role, _data, match in matches
+        if role == Kind.CHILD and match.may_have_open_case
+    ]
+    if not candidates:
+        return None
+    cases = workflows.open_cases(candidates)
+    return next((cases[child_id] for child_id in candidates if child_id in cases), None)
+
+
+def _match_people(
+    *, children: Sequence[PersonInput], adults: Sequence[PersonInput]
+) -> list[_Match]:
+    """Each person named, matched to a record once (a person named twice is linked once)."""
+    matches: dict[int, _Match] = {}
     for role, inputs in ((Kind.CHILD, children), (Kind.ADULT, adults)):
         for data in inputs:
             match = person_match_or_create(kind=role, data=data)
-            if match.person.pk in links:
-                continue
-            links[match.person.pk] = ContactPerson(
-                contact=contact,
-                person=match.person,
-                role=role,
-                matched_existing=match.matched_existing,
-                relationship=data.relationship,
-                position=position,
-            )
-            position += 1
+            matches.setdefault(match.person.pk, (role, data, match))
+    return list(matches.values())
+
+
+def _link_people(contact: Contact, matches: Sequence[_Match]) -> list[ContactPerson]:
+    links: dict[int, ContactPerson] = {
+        match.person.pk: ContactPerson(
+            contact=contact,
+            person=match.person,
+            role=role,
+            matched_existing=match.matched_existing,
+            relationship=data.relationship,
+            position=position,
+        )
+        for position, (role, data, match) in enumerate(matches)
+    }
     ContactPerson.objects.bulk_create(links.values())
     child_links = [link for link in links.values() if link.role == Kind.CHILD]
     relationships = [

@@ -10,6 +10,7 @@ from functools import reduce
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
+from .. import workflows
 from ..models import (
     MatchProposal,
     Person,
@@ -89,6 +90,12 @@ class PersonMatch:
     person: Person
     matched_existing: bool
 
+    @property
+    def may_have_open_case(self) -> bool:
+        """False only when the matching query said no open case (a new record has none); a
+        record reached through a merge was not read by it, so it may."""
+        return self.matched_existing and getattr(self.person, "open_case", True) is not False
+
 
 def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
     """Link to an existing record on an exact match, else create one and propose weak matches.
@@ -167,9 +174,10 @@ def _exact_match(data: PersonInput, *, first: str, last: str, postcode: str) -> 
     if not exact:
         return None
     rows = list(
-        Person.objects.filter(reduce(operator.or_, exact)).order_by(
-            "-nhs_number", "last_name", "first_name", "id"
-        )[:MAX_EXACT_MATCHES]
+        Person.objects.filter(reduce(operator.or_, exact))
+        # Whether the person has an open case, read in the same query (see `has_open_case`).
+        .annotate(open_case=workflows.open_case_exists())
+        .order_by("-nhs_number", "last_name", "first_name", "id")[:MAX_EXACT_MATCHES]
     )
     if rows and data.nhs_number and rows[0].nhs_number == data.nhs_number:
         return rows[0].kept_record()

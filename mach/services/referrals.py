@@ -14,6 +14,7 @@ from ..models import Contact, Kind, Referral, User
 from .common import enqueue_deadline_check
 
 NEXT_STEP_NOT_HANDLED = "next_step_not_handled"
+INFORMATION_ON_OPEN_CASE = "information_on_open_case"
 
 
 def twelve_months_before(day: date) -> date:
@@ -44,10 +45,21 @@ def referrals_open(*, actor: User, contact: Contact, outcome: str) -> list[Refer
 
     A re-referral raises one alert to the team's managers through the timeliness engine (at
     once through Celery, or at the next sweep if the queue is down). A next step that no app
-    here opens is recorded on the contact as not handled here, never dropped."""
+    here opens is recorded on the contact as not handled here, never dropped.
+
+    A child whose case is open (`workflows.open_cases`) gets no referral: the contact is
+    information on that case, not a new referral, not a re-referral, and opens no second
+    assessment (spec section 4). It is recorded on the contact, which is marked as on the case
+    if a case opened after it arrived."""
     referral_date = timezone.localtime(contact.received_at).date()
     referrals = []
-    for link in contact.contact_people.filter(role=Kind.CHILD).order_by("position", "id"):
+    links = list(contact.contact_people.filter(role=Kind.CHILD).order_by("position", "id"))
+    cases = workflows.open_cases([link.person_id for link in links])
+    if cases:
+        _record_information_on_open_cases(actor, contact, cases)
+    for link in links:
+        if link.person_id in cases:
+            continue
         previous = previous_referral(link.person_id, referral_date)
         referral = Referral(
             contact=contact,
@@ -85,3 +97,30 @@ def referrals_open(*, actor: User, contact: Contact, outcome: str) -> list[Refer
             data={"step": outcome, "referrals": [referral.pk for referral in referrals]},
         )
     return referrals
+
+
+def _record_information_on_open_cases(
+    actor: User, contact: Contact, cases: dict[int, workflows.OpenCase]
+) -> None:
+    from .contacts import route_to_open_case
+
+    if not contact.on_open_case:
+        route_to_open_case(contact, next(iter(cases.values())))
+        contact.save(
+            update_fields=["open_case_kind", "open_case_record_id", "allocated_worker", "team"]
+        )
+    record_event(
+        actor=actor,
+        subject=contact,
+        action=INFORMATION_ON_OPEN_CASE,
+        reason="Information on an open case: no new referral for "
+        + ", ".join(
+            f"child {child_id} ({case.kind} {case.record.pk})" for child_id, case in cases.items()
+        )
+        + ".",
+        data={
+            "cases": {
+                str(child_id): [case.kind, case.record.pk] for child_id, case in cases.items()
+            }
+        },
+    )

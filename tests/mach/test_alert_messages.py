@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from assessments.models import Assessment
 from mach.deadlines import sweep
 from mach.models import Alert, User
 from tests.conftest import contact_body
@@ -29,6 +30,9 @@ def test_no_alert_message_names_a_child(
             {"decision": "agree", "rationale": "Assessment needed."},
             format="json",
         )
+        # Each episode ends before the next contact, which is then a re-referral, not
+        # information on an open case.
+        Assessment.objects.filter(referral__contact_id=contact["id"]).update(state="completed")
 
     sweep(now=datetime.fromisoformat("2027-06-01T12:00:00+00:00"))
 

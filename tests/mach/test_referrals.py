@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from assessments.models import Assessment
 from mach.deadlines import sweep
 from mach.models import Alert, Referral, User
 from tests.conftest import Api
@@ -27,6 +28,9 @@ def referred(
             format="json",
         )
         assert response.status_code == 200, response.content
+        # The episode ends: a contact while its assessment were open would be information on
+        # that case, not a referral (tests/assessments/test_open_cases.py).
+        Assessment.objects.filter(referral__contact_id=contact["id"]).update(state="completed")
         return dict(response.json())
 
     return refer
