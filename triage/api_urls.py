@@ -6,6 +6,7 @@ from django.urls import path
 
 from .api.feedback import ReferrerFeedbackApi, ReferrerFeedbackGivenApi
 from .api.partners import (
+    ConsultationAttemptsApi,
     ConsultationExceptionApi,
     ConsultationExceptionDecisionApi,
     ContactPartnerRequestsApi,
@@ -33,6 +34,11 @@ urlpatterns = [
         "contacts/<int:contact_id>/parent-consultations/",
         ParentConsultationApi.as_view(),
         name="contact-parent-consultations",
+    ),
+    path(
+        "contacts/<int:contact_id>/consultation-attempts/",
+        ConsultationAttemptsApi.as_view(),
+        name="contact-consultation-attempts",
     ),
     path(
         "contacts/<int:contact_id>/consultation-exceptions/",

@@ -42,7 +42,11 @@ def seed(users: dict[str, User], contacts: list[Contact]) -> None:
         rationale="Proportionate: the pattern needs a full assessment.",
     )
     parent_consultation_record(
-        actor=worker, contact=received, summary="Mother agrees to checks with the police."
+        consulted_with="Jo Smith (mother)",
+        method="phone",
+        actor=worker,
+        contact=received,
+        summary="Mother agrees to checks with the police.",
     )
     partner_request_send(
         actor=worker,

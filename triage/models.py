@@ -135,12 +135,27 @@ class Screening(Timed):
         self.stop_clock()
 
 
+class ConsultationMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video call"
+    TEXT_MESSAGE = "text_message", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
 class ParentConsultation(models.Model):
-    """The parents were consulted about the contact (G1): when, by whom, what they said."""
+    """The parents were consulted about the contact (G1): who was spoken to, when, how, and
+    what they said. Only such a record (or an authorised exception) lets partners be asked:
+    a screening's "parents consulted" answer is the worker's statement, not a consultation."""
 
     contact = models.ForeignKey(
         "mach.Contact", on_delete=models.PROTECT, related_name="parent_consultations"
     )
+    consulted_with = models.CharField(
+        max_length=200, blank=True, help_text="who was spoken to, e.g. 'Jo Smith (mother)'"
+    )
+    method = models.CharField(max_length=16, choices=ConsultationMethod.choices, blank=True)
     consulted_at = models.DateTimeField()
     recorded_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
     summary = models.TextField()
@@ -151,6 +166,26 @@ class ParentConsultation(models.Model):
 
     def __str__(self) -> str:
         return f"Parents consulted on contact {self.contact_id}"
+
+
+class ConsultationAttempt(models.Model):
+    """One attempt to reach the parents (G1): when, how, and what came of it, recorded whether
+    or not an exception follows."""
+
+    contact = models.ForeignKey(
+        "mach.Contact", on_delete=models.PROTECT, related_name="consultation_attempts"
+    )
+    attempted_at = models.DateTimeField()
+    method = models.CharField(max_length=16, choices=ConsultationMethod.choices)
+    outcome = models.TextField(help_text="what came of it, e.g. 'no answer, voicemail left'")
+    recorded_by = models.ForeignKey("mach.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Attempt to reach the parents on contact {self.contact_id}"
 
 
 class ExceptionGround(models.TextChoices):

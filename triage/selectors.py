@@ -12,6 +12,7 @@ from mach.models import Contact, ContactPerson, Kind, User
 from mach.services.referrals import twelve_months_before
 
 from .models import (
+    ConsultationAttempt,
     ConsultationException,
     ParentConsultation,
     PartnerRequest,
@@ -84,6 +85,10 @@ def awaiting_oversight(user: User) -> QuerySet[Screening]:
 
 def consultations_of(contact: Contact) -> QuerySet[ParentConsultation]:
     return ParentConsultation.objects.filter(contact=contact).select_related("recorded_by")
+
+
+def attempts_of(contact: Contact) -> QuerySet[ConsultationAttempt]:
+    return ConsultationAttempt.objects.filter(contact=contact).select_related("recorded_by")
 
 
 def exceptions_of(contact: Contact) -> QuerySet[ConsultationException]:

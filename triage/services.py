@@ -19,7 +19,9 @@ from mach.services import AlreadyDone, publish, referrals_open, require_role
 
 from . import selectors
 from .models import (
+    ConsultationAttempt,
     ConsultationException,
+    ConsultationMethod,
     ExceptionGround,
     ExceptionState,
     OversightDecision,
@@ -118,13 +120,6 @@ def screening_submit(
         contact.send_for_oversight()
         contact.rag = rag
         contact.save(update_fields=["state", "rag"])
-        if parents_consulted and not ParentConsultation.objects.filter(contact=contact).exists():
-            ParentConsultation.objects.create(
-                contact=contact,
-                consulted_at=now,
-                recorded_by=actor,
-                summary="Recorded at screening.",
-            )
         flags = raise_pattern_flags(contact)
         record_event(
             actor=actor,
@@ -424,21 +419,85 @@ def feedback_record_given(*, actor: User, feedback: ReferrerFeedback, how: str) 
 
 
 def parent_consultation_record(
-    *, actor: User, contact: Contact, summary: str, consulted_at: datetime | None = None
+    *,
+    actor: User,
+    contact: Contact,
+    consulted_with: str,
+    method: str,
+    summary: str,
+    consulted_at: datetime | None = None,
 ) -> ParentConsultation:
+    """Record a consultation with the parents (G1): who, how, when (default now), what they
+    said. This record, not a screening's answer, is what lets partners be asked."""
     require_role(actor, MACH_WORKERS)
+    errors = _when_and_how_errors(method, consulted_at, "consulted_at")
+    if not consulted_with.strip():
+        errors["consulted_with"] = "Say who was spoken to."
     if not summary.strip():
-        raise ValidationError({"summary": "Record what the parents said."})
+        errors["summary"] = "Record what the parents said."
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
         consultation = ParentConsultation.objects.create(
             contact=contact,
+            consulted_with=consulted_with,
+            method=method,
             consulted_at=consulted_at or timezone.now(),
             recorded_by=actor,
             summary=summary,
         )
-        record_event(actor=actor, subject=contact, action="parents_consulted", reason=summary)
+        record_event(
+            actor=actor,
+            subject=contact,
+            action="parents_consulted",
+            reason=summary,
+            data={"with": consulted_with, "method": method},
+        )
     return consultation
+
+
+def _when_and_how_errors(method: str, at: datetime | None, field: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if method not in ConsultationMethod.values:
+        errors["method"] = "Choose how the parents were contacted."
+    if at is not None and at > timezone.now():
+        errors[field] = "This cannot be in the future."
+    return errors
+
+
+def consultation_attempt_record(
+    *,
+    actor: User,
+    contact: Contact,
+    method: str,
+    outcome: str,
+    attempted_at: datetime | None = None,
+) -> ConsultationAttempt:
+    """Record an attempt to reach the parents (G1): when (default now), how, what came of it."""
+    require_role(actor, MACH_WORKERS)
+    errors = _when_and_how_errors(method, attempted_at, "attempted_at")
+    if not outcome.strip():
+        errors["outcome"] = "Record what came of the attempt."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic(durable=True):
+        contact = _locked_contact(contact)
+        attempt = ConsultationAttempt.objects.create(
+            contact=contact,
+            attempted_at=attempted_at or timezone.now(),
+            method=method,
+            outcome=outcome,
+            recorded_by=actor,
+        )
+        record_event(
+            actor=actor,
+            subject=contact,
+            action="parents_not_reached",
+            reason=outcome,
+            data={"method": method},
+        )
+    return attempt
 
 
 def consultation_exception_request(
@@ -450,12 +509,17 @@ def consultation_exception_request(
         errors["ground"] = "Choose one of the grounds for an exception."
     if not details.strip():
         errors["details"] = "Explain why the parents should not be consulted first."
-    if ground == ExceptionGround.UNREACHABLE and not attempts.strip():
-        errors["attempts"] = "Record the attempts made to reach the parents."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
         contact = _locked_contact(contact)
+        if (
+            ground == ExceptionGround.UNREACHABLE
+            and not ConsultationAttempt.objects.filter(contact=contact).exists()
+        ):
+            raise ValidationError(
+                {"attempts": "Record each attempt to reach the parents (when, how, outcome) first."}
+            )
         exception = ConsultationException.objects.create(
             contact=contact, ground=ground, details=details, attempts=attempts, requested_by=actor
         )

@@ -29,6 +29,7 @@ from mach.web.pages import FormPage, form_page, page, signed_in_user
 from . import selectors, services
 from .api.feedback import FeedbackGivenSerializer
 from .api.partners import (
+    ConsultationAttemptInputSerializer,
     ExceptionDecisionSerializer,
     ExceptionInputSerializer,
     ParentConsultationInputSerializer,
@@ -43,6 +44,7 @@ from .api.screening import (
 )
 from .models import (
     Agency,
+    ConsultationMethod,
     ExceptionGround,
     ExceptionState,
     OversightDecision,
@@ -380,12 +382,43 @@ def parents_consulted(request: HttpRequest, contact_id: int) -> HttpResponse:
         contact_id,
         title="Record that the parents were consulted",
         questions=(
+            Field("consulted_with", "Who was spoken to", hint="For example, Jo Smith (mother)"),
+            Field(
+                "method",
+                "How",
+                kind="radios",
+                choices=list(ConsultationMethod.choices),
+                noun="how they were spoken to",
+            ),
             Field("summary", "What the parents said", kind="textarea", noun="what they said"),
         ),
         serializer=ParentConsultationInputSerializer,
         submit="Record the consultation",
         done="Consultation with the parents recorded.",
         service=services.parent_consultation_record,
+    )
+
+
+@page(*MACH_WORKERS)
+def consultation_attempt(request: HttpRequest, contact_id: int) -> HttpResponse:
+    return _contact_form(
+        request,
+        contact_id,
+        title="Record an attempt to reach the parents",
+        questions=(
+            Field(
+                "method",
+                "How you tried to reach them",
+                kind="radios",
+                choices=list(ConsultationMethod.choices),
+                noun="how you tried",
+            ),
+            Field("outcome", "What came of it", kind="textarea", noun="what came of it"),
+        ),
+        serializer=ConsultationAttemptInputSerializer,
+        submit="Record the attempt",
+        done="Attempt to reach the parents recorded.",
+        service=services.consultation_attempt_record,
     )
 
 
@@ -591,6 +624,7 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
     return {
         "screening": screening,
         "consultations": selectors.consultations_of(contact),
+        "attempts": selectors.attempts_of(contact),
         "exceptions": exceptions,
         "partner_requests": selectors.partner_requests_of(contact),
         "referrals": [

@@ -26,6 +26,11 @@ urlpatterns = [
         name="parents-consulted",
     ),
     path(
+        "contacts/<int:contact_id>/parents-not-reached/",
+        web.consultation_attempt,
+        name="consultation-attempt",
+    ),
+    path(
         "contacts/<int:contact_id>/consultation-exception/",
         web.consultation_exception,
         name="consultation-exception",

@@ -65,7 +65,13 @@ def triage_records(person_with_role: Callable[..., User]) -> dict[str, int]:
     services.consultation_exception_request(
         actor=worker, contact=received, ground="unreachable", details="No answer.", attempts="3"
     )
-    services.parent_consultation_record(actor=worker, contact=received, summary="Agreed.")
+    services.parent_consultation_record(
+        consulted_with="Jo Smith (mother)",
+        method="phone",
+        actor=worker,
+        contact=received,
+        summary="Agreed.",
+    )
     assert police.team is not None
     request = services.partner_request_send(
         actor=worker,

@@ -88,7 +88,11 @@ def consulted_contact(
     contact = new_contact()
     response = api_as(social_worker).post(
         f"/api/v1/contacts/{contact['id']}/parent-consultations/",
-        {"summary": "Mother agrees to checks."},
+        {
+            "consulted_with": "Jo Smith (mother)",
+            "method": "phone",
+            "summary": "Mother agrees to checks.",
+        },
         format="json",
     )
     assert response.status_code == 201
@@ -104,7 +108,11 @@ def consulted_contact(
             "organisation",
         ),
         ("partner-requests/", {"agency": "police", "question": "Q"}, "question"),
-        ("parent-consultations/", {"summary": "S"}, "summary"),
+        (
+            "parent-consultations/",
+            {"consulted_with": "Jo Smith (mother)", "method": "phone", "summary": "S"},
+            "summary",
+        ),
         ("consultation-exceptions/", {"ground": "police_investigation", "details": "D"}, "details"),
         ("screening/", {"childs_voice": "V"}, "childs_voice"),
     ],
@@ -175,7 +183,8 @@ def test_a_control_character_on_a_triage_form_is_shown_on_its_field(
     contact = new_contact()
 
     response = signed_in(social_worker).post(
-        f"/contacts/{contact['id']}/parents-consulted/", {"summary": "Mother\x0cagrees."}
+        f"/contacts/{contact['id']}/parents-consulted/",
+        {"consulted_with": "Jo Smith", "method": "phone", "summary": "Mother\x0cagrees."},
     )
 
     assert response.status_code == 400

@@ -135,7 +135,9 @@ def test_a_partner_asked_about_a_contact_sees_the_question_not_the_child(
     worker = api_as(social_worker)
     contact = worker.post(URL, contact_body(), format="json").json()
     worker.post(
-        f"{URL}{contact['id']}/parent-consultations/", {"summary": "Mother agrees."}, format="json"
+        f"{URL}{contact['id']}/parent-consultations/",
+        {"consulted_with": "Jo Smith (mother)", "method": "phone", "summary": "Mother agrees."},
+        format="json",
     )
     asked = worker.post(
         f"{URL}{contact['id']}/partner-requests/",

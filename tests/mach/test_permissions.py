@@ -103,6 +103,12 @@ WORKFLOW: list[tuple[str, str, set[str]]] = [
         "/api/v1/contacts/{contact}/parent-consultations/",
         {"social_worker", "manager", "service_manager"},
     ),
+    ("get", "/api/v1/contacts/{contact}/consultation-attempts/", READERS),
+    (
+        "post",
+        "/api/v1/contacts/{contact}/consultation-attempts/",
+        {"social_worker", "manager", "service_manager"},
+    ),
     (
         "post",
         "/api/v1/contacts/{contact}/consultation-exceptions/",

@@ -23,5 +23,9 @@ def test_a_service_nested_in_another_transaction_is_refused(
 
     with transaction.atomic(), pytest.raises(RuntimeError, match="durable"):
         services.parent_consultation_record(
-            actor=social_worker, contact=contact, summary="They agree to the checks."
+            consulted_with="Jo Smith (mother)",
+            method="phone",
+            actor=social_worker,
+            contact=contact,
+            summary="They agree to the checks.",
         )

@@ -58,7 +58,11 @@ def test_the_red_answer_time_follows_the_setting(
     Contact.objects.filter(pk=contact.pk).update(rag="red")
     contact = Contact.objects.get(pk=contact.pk)
     services.parent_consultation_record(
-        actor=social_worker, contact=contact, summary="They agree to the checks."
+        consulted_with="Jo Smith (mother)",
+        method="phone",
+        actor=social_worker,
+        contact=contact,
+        summary="They agree to the checks.",
     )
 
     with override_settings(PARTNER_RED_RESPONSE_HOURS=1):

@@ -27,6 +27,7 @@ PAGES: list[tuple[str, set[str]]] = [
     ("/contacts/{screened}/threshold-authorisation/", MANAGERS),
     ("/pattern-flags/{flag}/review/", MANAGERS),
     ("/contacts/{received}/parents-consulted/", WORKERS),
+    ("/contacts/{received}/parents-not-reached/", WORKERS),
     ("/contacts/{received}/consultation-exception/", WORKERS),
     ("/consultation-exceptions/{exception}/decision/", MANAGERS),
     ("/contacts/{received}/partner-requests/new/", WORKERS),
@@ -64,7 +65,13 @@ def records(make_user: Callable[..., User], api_as: Callable[[User], APIClient])
     services.consultation_exception_request(
         actor=worker, contact=record, ground="police_investigation", details="Police ask."
     )
-    services.parent_consultation_record(actor=worker, contact=record, summary="Agreed.")
+    services.parent_consultation_record(
+        consulted_with="Jo Smith (mother)",
+        method="phone",
+        actor=worker,
+        contact=record,
+        summary="Agreed.",
+    )
     assert police.team is not None
     request = services.partner_request_send(
         actor=worker, contact=record, agency="police", question="?", organisation=police.team

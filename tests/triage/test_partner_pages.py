@@ -34,7 +34,12 @@ def test_once_the_parents_are_consulted_a_partner_is_asked(
     contact = new_contact()
     client = signed_in(social_worker)
     client.post(
-        f"/contacts/{contact['id']}/parents-consulted/", {"summary": "Mother agrees to checks."}
+        f"/contacts/{contact['id']}/parents-consulted/",
+        {
+            "consulted_with": "Jo Smith (mother)",
+            "method": "phone",
+            "summary": "Mother agrees to checks.",
+        },
     )
 
     response = client.post(
@@ -83,7 +88,7 @@ def test_unreachable_parents_need_the_attempts_on_the_page(
     )
 
     assert summary_links(page_text(response)) == [
-        ("attempts", "Record the attempts made to reach the parents.")
+        ("attempts", "Record each attempt to reach the parents (when, how, outcome) first.")
     ]
 
 
@@ -92,7 +97,13 @@ def _request_to(organisation: Team, contact: dict[str, Any], worker: User) -> Pa
     from triage import services
 
     record = Contact.objects.get(pk=contact["id"])
-    services.parent_consultation_record(actor=worker, contact=record, summary="Agreed.")
+    services.parent_consultation_record(
+        actor=worker,
+        contact=record,
+        consulted_with="Jo Smith (mother)",
+        method="phone",
+        summary="Agreed.",
+    )
     return services.partner_request_send(
         actor=worker,
         contact=record,

@@ -27,7 +27,11 @@ def _ask(api_as: Api, user: User, contact_id: int, **body: Any) -> Any:
 def _consult(api_as: Api, user: User, contact_id: int) -> None:
     response = api_as(user).post(
         f"/api/v1/contacts/{contact_id}/parent-consultations/",
-        {"summary": "Mother agrees to checks with police and school."},
+        {
+            "consulted_with": "Jo Smith (mother)",
+            "method": "phone",
+            "summary": "Mother agrees to checks with police and school.",
+        },
         format="json",
     )
     assert response.status_code == 201
@@ -65,6 +69,7 @@ def test_request_on_a_red_contact_is_due_in_four_working_hours(
     screened_contact: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
 ) -> None:
     contact = screened_contact(rag="red")
+    _consult(api_as, social_worker, contact["id"])
 
     body = _ask(api_as, social_worker, contact["id"]).json()
 
@@ -216,3 +221,62 @@ def test_unanswered_request_raises_an_alert_when_overdue(
     alert = Alert.objects.get(kind="partner_request")
     assert alert.object_id == asked["id"]
     assert "Police" in alert.message
+
+
+def test_a_consultation_records_who_when_how_and_what_they_said(
+    new_contact: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> None:
+    contact = new_contact()
+    url = f"/api/v1/contacts/{contact['id']}/parent-consultations/"
+
+    refused = api_as(social_worker).post(url, {"summary": "Mother agrees."}, format="json")
+    recorded = api_as(social_worker).post(
+        url,
+        {
+            "consulted_with": "Jo Smith (mother)",
+            "method": "in_person",
+            "consulted_at": "2026-11-30T09:15:00Z",
+            "summary": "Mother agrees.",
+        },
+        format="json",
+    )
+
+    assert refused.status_code == 400
+    assert {"consulted_with", "method"} <= set(refused.json())
+    body = recorded.json()
+    assert (body["consulted_with"], body["method"], body["summary"]) == (
+        "Jo Smith (mother)",
+        "in_person",
+        "Mother agrees.",
+    )
+    assert datetime.fromisoformat(body["consulted_at"]) == datetime.fromisoformat(
+        "2026-11-30T09:15:00+00:00"
+    )
+
+
+def test_attempts_to_reach_the_parents_are_recorded_and_back_an_unreachable_exception(
+    new_contact: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> None:
+    contact = new_contact()
+    client = api_as(social_worker)
+    base = f"/api/v1/contacts/{contact['id']}/"
+    unreachable = {"ground": "unreachable", "details": "Mother not answering; father abroad."}
+
+    without = client.post(base + "consultation-exceptions/", unreachable, format="json")
+    for method, outcome in (("phone", "No answer, voicemail left."), ("letter", "Returned.")):
+        attempt = client.post(
+            base + "consultation-attempts/",
+            {"method": method, "outcome": outcome, "attempted_at": "2026-11-30T09:00:00Z"},
+            format="json",
+        )
+        assert attempt.status_code == 201, attempt.content
+    listed = client.get(base + "consultation-attempts/").json()
+    requested = client.post(base + "consultation-exceptions/", unreachable, format="json")
+
+    assert without.status_code == 400
+    assert "attempts" in without.json()
+    assert [(item["method"], item["outcome"]) for item in listed] == [
+        ("phone", "No answer, voicemail left."),
+        ("letter", "Returned."),
+    ]
+    assert requested.status_code == 201, requested.content

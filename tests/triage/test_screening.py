@@ -116,12 +116,19 @@ def test_roles_other_than_workers_cannot_screen(
         assert _screen(api_as, make_user(role), contact["id"]).status_code in {403, 404}
 
 
-def test_parents_consulted_at_screening_is_recorded(
-    screened_contact: Callable[..., dict[str, Any]],
+def test_ticking_parents_consulted_at_screening_is_no_consultation(
+    screened_contact: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
 ) -> None:
-    contact = screened_contact()
+    contact = screened_contact(parents_consulted=True)
 
-    assert ParentConsultation.objects.filter(contact_id=contact["id"]).count() == 1
+    asked = api_as(social_worker).post(
+        f"/api/v1/contacts/{contact['id']}/partner-requests/",
+        {"agency": "police", "question": "Any call-outs?"},
+        format="json",
+    )
+
+    assert not ParentConsultation.objects.filter(contact_id=contact["id"]).exists()
+    assert asked.status_code == 409
 
 
 def test_third_contact_in_twelve_months_raises_a_pattern_flag(

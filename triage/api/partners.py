@@ -19,7 +19,9 @@ from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 from .. import selectors, services
 from ..models import (
     Agency,
+    ConsultationAttempt,
     ConsultationException,
+    ConsultationMethod,
     ExceptionGround,
     ParentConsultation,
     PartnerRequest,
@@ -29,8 +31,16 @@ from .screening import RationaleSerializer, _user
 
 
 class ParentConsultationInputSerializer(serializers.Serializer):
-    summary = serializers.CharField(max_length=10_000, allow_blank=True)
-    consulted_at = serializers.DateTimeField(required=False)
+    consulted_with = serializers.CharField(
+        max_length=200, allow_blank=True, help_text="who was spoken to, e.g. 'Jo Smith (mother)'"
+    )
+    method = serializers.ChoiceField(
+        choices=ConsultationMethod.choices, help_text="how they were spoken to"
+    )
+    consulted_at = serializers.DateTimeField(required=False, help_text="when; default now")
+    summary = serializers.CharField(
+        max_length=10_000, allow_blank=True, help_text="what the parents said"
+    )
 
 
 class ParentConsultationSerializer(serializers.ModelSerializer):
@@ -38,8 +48,64 @@ class ParentConsultationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ParentConsultation
-        fields = ["id", "contact", "consulted_at", "recorded_by", "summary"]
+        fields = [
+            "id",
+            "contact",
+            "consulted_with",
+            "method",
+            "consulted_at",
+            "recorded_by",
+            "summary",
+        ]
         read_only_fields = fields
+
+
+class ConsultationAttemptInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ConsultationMethod.choices)
+    attempted_at = serializers.DateTimeField(required=False, help_text="when; default now")
+    outcome = serializers.CharField(
+        max_length=10_000, allow_blank=True, help_text="what came of it"
+    )
+
+
+class ConsultationAttemptSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username")
+
+    class Meta:
+        model = ConsultationAttempt
+        fields = ["id", "contact", "attempted_at", "method", "outcome", "recorded_by"]
+        read_only_fields = fields
+
+
+class ConsultationAttemptsApi(APIView):
+    def get_permissions(self) -> list[Any]:
+        allowed = MACH_WORKERS if self.request.method == "POST" else CHILD_READERS
+        return [roles(*allowed)()]
+
+    @extend_schema(
+        operation_id="contacts_consultation_attempts_list",
+        responses=ConsultationAttemptSerializer(many=True),
+    )
+    def get(self, request: Request, contact_id: int) -> Response:
+        contact = read_contact_and_log_access(request, contact_id)
+        attempts = selectors.attempts_of(contact)
+        return Response(ConsultationAttemptSerializer(attempts, many=True).data)
+
+    @extend_schema(
+        operation_id="contacts_consultation_attempts_create",
+        request=ConsultationAttemptInputSerializer,
+        responses={201: ConsultationAttemptSerializer},
+        description="Record an attempt to reach the parents (G1), whether or not an exception "
+        "follows; an exception on the ground that they could not be reached needs one.",
+    )
+    def post(self, request: Request, contact_id: int) -> Response:
+        payload = ConsultationAttemptInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        contact = read_contact_and_log_access(request, contact_id, action=AccessLog.Action.CHANGE)
+        attempt = services.consultation_attempt_record(
+            actor=_user(request), contact=contact, **payload.validated_data
+        )
+        return Response(ConsultationAttemptSerializer(attempt).data, status=201)
 
 
 class ParentConsultationApi(APIView):
