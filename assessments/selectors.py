@@ -16,7 +16,8 @@ from .models import Assessment
 def assessment_entries(person_ids: Sequence[int]) -> list[Entry]:
     return [
         Entry(
-            at=assessment.created_at,
+            # Started on the referral date: dated by the referral's contact, like the referral.
+            at=assessment.referral.contact.received_at,
             kind="assessment",
             summary=(
                 f"Child and family assessment due {assessment.due_on:%d %b %Y}"
@@ -26,7 +27,9 @@ def assessment_entries(person_ids: Sequence[int]) -> list[Entry]:
             person_ids=(assessment.child_id,),
             state=assessment.state,
         )
-        for assessment in Assessment.objects.filter(child_id__in=person_ids)
+        for assessment in Assessment.objects.filter(child_id__in=person_ids).select_related(
+            "referral__contact"
+        )
     ]
 
 

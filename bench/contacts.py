@@ -270,9 +270,12 @@ def signed_in_cookie(username: str) -> str:
     """A session for `username`, signed in with a password as a browser would be."""
     from django.conf import settings
     from django.test import Client as DjangoClient
+    from django.test import RequestFactory
 
     browser = DjangoClient()
-    if not browser.login(username=username, password=PASSWORD):
+    # django-axes needs the request that signs in, which `login` does not pass on unless given.
+    request = RequestFactory().post("/sign-in/")
+    if not browser.login(request=request, username=username, password=PASSWORD):
         raise RuntimeError(f"{username} could not sign in")
     return f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
 

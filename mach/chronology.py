@@ -44,9 +44,11 @@ def contact_entries(person_ids: Sequence[int]) -> list[Entry]:
 
 
 def referral_entries(person_ids: Sequence[int]) -> list[Entry]:
+    """Each referral dated by its contact's arrival (its referral date), not by when the
+    decision wrote its row: a referral dated 22 October is listed under 22 October."""
     return [
         Entry(
-            at=referral.created_at,
+            at=referral.contact.received_at,
             kind="referral",
             summary=(
                 f"{'Re-referral' if referral.is_rereferral else 'Referral'} dated "
@@ -55,7 +57,7 @@ def referral_entries(person_ids: Sequence[int]) -> list[Entry]:
             record_id=referral.pk,
             person_ids=(referral.child_id,),
         )
-        for referral in Referral.objects.filter(child_id__in=person_ids)
+        for referral in Referral.objects.filter(child_id__in=person_ids).select_related("contact")
     ]
 
 

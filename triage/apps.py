@@ -11,9 +11,10 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from mach import workflows
 
-        from . import demo
+        from . import demo, selectors
 
         workflows.register_demo_seeder("triage", demo.seed)
+        workflows.register_chronology_source("screening", selectors.screening_entries)
         _register_deadlines()
         _register_pages()
         _register_schema_urls_and_tasks()

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mach import timescales
 from mach.models import Contact, ContactPerson, Kind, User
 from mach.services.referrals import twelve_months_before
+from mach.workflows import Entry
 
 from .models import (
     ConsultationAttempt,
     ConsultationException,
+    OversightDecision,
     ParentConsultation,
     PartnerRequest,
     PatternFlag,
     Screening,
     ScreeningState,
 )
+from .thresholds import level_name
 
 
 def pattern_flags_for(user: User) -> QuerySet[PatternFlag]:
@@ -120,3 +124,64 @@ def open_pattern_flags(contact: Contact) -> QuerySet[PatternFlag]:
     return PatternFlag.objects.filter(contact=contact, reviewed_at__isnull=True).select_related(
         "child"
     )
+
+
+OVERSEEN: dict[str, str] = {
+    OversightDecision.AGREE: "agreed",
+    OversightDecision.CHANGE: "changed",
+    OversightDecision.RETURN: "returned to the worker",
+}
+
+
+def screening_entries(person_ids: Sequence[int]) -> list[Entry]:
+    """The chronology's screenings and oversight decisions about any of `person_ids` (G3), each
+    dated when it happened (one query)."""
+    rows = (
+        Screening.objects.filter(contact__contact_people__person_id__in=person_ids)
+        .annotate(about=F("contact__contact_people__person_id"))
+        .select_related("contact")
+        .order_by("id")
+    )
+    people: dict[int, list[int]] = {}
+    screenings: dict[int, Screening] = {}
+    for row in rows:
+        screenings[row.pk] = row
+        people.setdefault(row.pk, []).append(row.about)
+    entries = []
+    for pk, screening in screenings.items():
+        about = tuple(people[pk])
+        reference = screening.contact.reference
+        entries.append(
+            Entry(
+                at=screening.submitted_at,
+                kind="screening",
+                summary=(
+                    f"Screening of {reference}: level {screening.threshold_level} "
+                    f"({level_name(screening.threshold_level)}), {screening.get_rag_display()}, "
+                    f"recommended {screening.get_recommended_outcome_display()}"
+                ),
+                record_id=pk,
+                person_ids=about,
+                state=screening.state,
+            )
+        )
+        if screening.overseen_at is not None:
+            decided = (
+                f": {screening.get_oversight_outcome_display()}"
+                if screening.oversight_outcome
+                else ""
+            )
+            entries.append(
+                Entry(
+                    at=screening.overseen_at,
+                    kind="oversight",
+                    summary=(
+                        f"Oversight of {reference}: "
+                        f"{OVERSEEN[screening.oversight_decision]}{decided}"
+                    ),
+                    record_id=pk,
+                    person_ids=about,
+                    state=screening.oversight_decision,
+                )
+            )
+    return entries

@@ -26,7 +26,14 @@ from ..models import (
 )
 from ..permissions import CONTACT_SUBMITTERS, MACH_WORKERS
 from .common import enqueue_deadline_check, require_role
-from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
+from .people import (
+    PersonInput,
+    PersonMatch,
+    household_adult_match,
+    household_adults,
+    person_match_or_create,
+    relationship_kind,
+)
 
 # A person named on a contact: as a child or adult, as the referrer described them, and the
 # record they were matched to.
@@ -168,12 +175,25 @@ def _open_case_of(matches: Sequence[_Match]) -> workflows.OpenCase | None:
 def _match_people(
     *, children: Sequence[PersonInput], adults: Sequence[PersonInput]
 ) -> list[_Match]:
-    """Each person named, matched to a record once (a person named twice is linked once)."""
+    """Each person named, matched to a record once (a person named twice is linked once).
+
+    An adult is first looked for among the adults already linked to the known children: the
+    mother named by name alone on every contact is one person in the household, not a new
+    record each time (`household_adult_match`)."""
     matches: dict[int, _Match] = {}
-    for role, inputs in ((Kind.CHILD, children), (Kind.ADULT, adults)):
-        for data in inputs:
-            match = person_match_or_create(kind=role, data=data)
-            matches.setdefault(match.person.pk, (role, data, match))
+    for data in children:
+        match = person_match_or_create(kind=Kind.CHILD, data=data)
+        matches.setdefault(match.person.pk, (Kind.CHILD, data, match))
+    known = [match.person.pk for _, _, match in matches.values() if match.matched_existing]
+    household = household_adults(known) if known and adults else []
+    for data in adults:
+        found = household_adult_match(household, data)
+        match = (
+            PersonMatch(found, True)
+            if found is not None
+            else person_match_or_create(kind=Kind.ADULT, data=data)
+        )
+        matches.setdefault(match.person.pk, (Kind.ADULT, data, match))
     return list(matches.values())
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
@@ -12,6 +13,7 @@ from django.db.models import F, Q
 
 from .. import workflows
 from ..models import (
+    Kind,
     MatchProposal,
     Person,
     RelationshipKind,
@@ -186,6 +188,31 @@ def _exact_match(data: PersonInput, *, first: str, last: str, postcode: str) -> 
     if data.nhs_number:
         kept = {person for person in kept if person.nhs_number in ("", data.nhs_number)}
     return kept.pop() if len(kept) == 1 else None
+
+
+def household_adults(child_ids: Sequence[int]) -> list[Person]:
+    """The adults already linked to these children (one query)."""
+    return list(
+        Person.objects.filter(
+            kind=Kind.ADULT, merged_into__isnull=True, relationships__child_id__in=child_ids
+        ).distinct()
+    )
+
+
+def household_adult_match(adults: Sequence[Person], data: PersonInput) -> Person | None:
+    """The one adult of `adults` that `data` names: the same normalised names, and no date of
+    birth or NHS number on both sides that differs. None when none does, or more than one."""
+    first, last = normalise_name(data.first_name), normalise_name(data.last_name)
+    found = [
+        adult
+        for adult in adults
+        if (adult.normalised_first_name, adult.normalised_last_name) == (first, last)
+        and not (
+            data.date_of_birth and adult.date_of_birth and data.date_of_birth != adult.date_of_birth
+        )
+        and not (data.nhs_number and adult.nhs_number and data.nhs_number != adult.nhs_number)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _propose_matches(person: Person, *, first: str, last: str, postcode: str) -> None:

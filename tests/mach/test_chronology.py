@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from mach.models import User
 from tests.conftest import Api, contact_body
@@ -70,4 +71,59 @@ def test_referrals_appear_in_the_chronology(
         api_as(manager).get(f"/api/v1/children/{contact['children'][0]['id']}/chronology/").json()
     )
 
-    assert {entry["kind"] for entry in entries} == {"contact", "referral", "assessment"}
+    assert {entry["kind"] for entry in entries} == {
+        "contact",
+        "screening",
+        "oversight",
+        "referral",
+        "assessment",
+    }
+
+
+def test_screenings_and_oversight_are_listed_and_every_entry_dated_when_it_happened(
+    screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
+) -> None:
+    contact = screened_contact({"received_at": "2026-10-22T09:30:00+00:00"})
+    api_as(manager).post(
+        f"/api/v1/contacts/{contact['id']}/oversight/",
+        {"decision": "agree", "rationale": "Assessment needed."},
+        format="json",
+    )
+    today = timezone.localdate().isoformat()
+
+    entries = (
+        api_as(manager).get(f"/api/v1/children/{contact['children'][0]['id']}/chronology/").json()
+    )
+
+    dated = {entry["kind"]: entry["at"][:10] for entry in entries}
+    assert dated == {
+        "contact": "2026-10-22",
+        "referral": "2026-10-22",
+        "assessment": "2026-10-22",
+        "screening": today,
+        "oversight": today,
+    }
+    summaries = {entry["kind"]: entry["summary"] for entry in entries}
+    assert summaries["screening"].startswith(f"Screening of {contact['reference']}: level 4")
+    assert summaries["oversight"] == (
+        f"Oversight of {contact['reference']}: agreed: Child and family assessment (s17)"
+    )
+    assert [entry["kind"] for entry in entries][:2] == ["oversight", "screening"]
+
+
+def test_the_same_adult_is_one_person_of_the_household_however_many_contacts_name_them(
+    new_contact: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> None:
+    mother = {"first_name": "Jo", "last_name": "Smith", "relationship": "mother"}
+    contacts = [
+        new_contact(received_at=f"2026-0{month}-01T10:00:00+00:00", adults=[mother])
+        for month in (3, 6, 9)
+    ]
+
+    child = api_as(social_worker).get(f"/api/v1/children/{contacts[0]['children'][0]['id']}/")
+
+    adults = {contact["adults"][0]["id"] for contact in contacts}
+    assert len(adults) == 1
+    assert [
+        (person["first_name"], person["kind"]) for person in child.json()["related_people"]
+    ] == [("Jo", "parent")]
