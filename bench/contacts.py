@@ -297,6 +297,7 @@ def count_queries(request: Callable[[], Any]) -> int:
 def measure_queries(token: str, worklist_pages: Sequence[int]) -> dict[str, int]:
     """Queries per overdue-list page by page size, and per worklist page by page number."""
     from django.test import Client as DjangoClient
+    from django.test import RequestFactory
     from rest_framework.test import APIClient
 
     api = APIClient()
@@ -311,7 +312,9 @@ def measure_queries(token: str, worklist_pages: Sequence[int]) -> dict[str, int]
         for size in (10, 50, 200)
     }
     browser = DjangoClient()
-    browser.login(username="bench.worker", password=PASSWORD)
+    browser.login(
+        request=RequestFactory().post("/sign-in/"), username="bench.worker", password=PASSWORD
+    )
     browser.get("/worklist/", SERVER_NAME="localhost")
     for page in worklist_pages:
         counts[f"worklist_page_{page}"] = count_queries(
