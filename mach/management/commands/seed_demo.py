@@ -21,6 +21,7 @@ DEMO_USERS = (
     ("sam.worker", Role.SOCIAL_WORKER, "mach"),
     ("mo.manager", Role.MANAGER, "mach"),
     ("max.manager", Role.MANAGER, "mach"),
+    ("sue.service", Role.SERVICE_MANAGER, "mach"),
     ("eddie.edt", Role.EDT_WORKER, "edt"),
     ("cleveland.police", Role.PARTNER_AGENCY, "cleveland-police"),
     ("ada.auditor", Role.AUDITOR, ""),
