@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from .models import (
     OPEN_STATES,
@@ -15,6 +16,7 @@ from .models import (
     MatchProposal,
     Person,
     PersonMerge,
+    Rag,
     Referral,
     Relationship,
     RelationshipKind,
@@ -68,8 +70,10 @@ def with_people(contacts: QuerySet[Contact], *, as_lists: bool = False) -> Query
 
 
 def worklist(user: User, *, state: str = "", rag: str = "", team: str = "") -> QuerySet[Contact]:
-    """Open contacts the user may see, overdue first, then by decision deadline. Only the
-    children are prefetched into `contact_people` (one query for the page, one for them)."""
+    """Open contacts the user may see: overdue first, then red ones (RAG is the priority within
+    the decision window, and a contact with an immediate safety concern is red from intake),
+    then by decision deadline. Only the children are prefetched into `contact_people` (one
+    query for the page, one for them)."""
     contacts = contacts_visible_to(user).filter(state__in=OPEN_STATES)
     if state:
         contacts = contacts.filter(state=state)
@@ -87,7 +91,15 @@ def worklist(user: User, *, state: str = "", rag: str = "", team: str = "") -> Q
                 .order_by("position", "id"),
             )
         )
-        .order_by("decision_due_at", "id")
+        .order_by(
+            Case(
+                When(decision_due_at__lt=timezone.now(), then=Value(0)),
+                When(rag=Rag.RED, then=Value(1)),
+                default=Value(2),
+            ),
+            "decision_due_at",
+            "id",
+        )
     )
 
 

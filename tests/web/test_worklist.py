@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from mach.models import AccessLog, Role, Team, User
 from mach.templatetags.front_door import describe_time_left
+from tests.conftest import Api, contact_body
 from tests.factories import ContactFactory, ContactPersonFactory
 from tests.web.conftest import SignedIn, page_text, summary_links
 
@@ -42,6 +43,23 @@ def test_open_contacts_are_listed_overdue_first_then_by_deadline(
     assert _references(html) == [overdue.reference, soon.reference, later.reference]
     assert "overdue by 2 days" in html
     assert "3 open contacts" in html
+
+
+def test_red_contacts_come_next_after_overdue_ones_red_from_intake(
+    worker: User, signed_in: SignedIn, api_as: Api
+) -> None:
+    now = timezone.now()
+    overdue = ContactFactory(decision_due_at=now - timedelta(days=2))
+    soon = ContactFactory(decision_due_at=now + timedelta(minutes=30))
+    red = api_as(worker).post(
+        "/api/v1/contacts/",
+        contact_body(received_at=now.isoformat(), immediate_safety_concern=True),
+        format="json",
+    )
+
+    html = page_text(signed_in(worker).get("/worklist/"))
+
+    assert _references(html) == [overdue.reference, red.json()["reference"], soon.reference]
 
 
 @pytest.mark.parametrize(
