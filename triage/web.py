@@ -383,19 +383,19 @@ def parents_consulted(request: HttpRequest, contact_id: int) -> HttpResponse:
         title="Record that the parents were consulted",
         questions=(
             Field("consulted_with", "Who was spoken to", hint="For example, Jo Smith (mother)"),
-            Field(
-                "method",
-                "How",
-                kind="radios",
-                choices=list(ConsultationMethod.choices),
-                noun="how they were spoken to",
-            ),
+            _method("How", noun="how they were spoken to"),
             Field("summary", "What the parents said", kind="textarea", noun="what they said"),
         ),
         serializer=ParentConsultationInputSerializer,
         submit="Record the consultation",
         done="Consultation with the parents recorded.",
         service=services.parent_consultation_record,
+    )
+
+
+def _method(label: str, *, noun: str) -> Field:
+    return Field(
+        "method", label, kind="radios", choices=list(ConsultationMethod.choices), noun=noun
     )
 
 
@@ -406,13 +406,7 @@ def consultation_attempt(request: HttpRequest, contact_id: int) -> HttpResponse:
         contact_id,
         title="Record an attempt to reach the parents",
         questions=(
-            Field(
-                "method",
-                "How you tried to reach them",
-                kind="radios",
-                choices=list(ConsultationMethod.choices),
-                noun="how you tried",
-            ),
+            _method("How you tried to reach them", noun="how you tried"),
             Field("outcome", "What came of it", kind="textarea", noun="what came of it"),
         ),
         serializer=ConsultationAttemptInputSerializer,
