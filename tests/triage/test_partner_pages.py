@@ -176,3 +176,25 @@ def test_feedback_without_an_email_is_recorded_as_given_another_way(
     feedback = ReferrerFeedback.objects.get()
     assert feedback.sent_by == social_worker
     assert feedback.next_alert_at is None
+
+
+def test_attempts_to_reach_the_parents_are_recorded_and_shown_on_the_contact(
+    social_worker: User, new_contact: NewContact, signed_in: SignedIn
+) -> None:
+    contact = new_contact()
+    client = signed_in(social_worker)
+
+    response = client.post(
+        f"/contacts/{contact['id']}/parents-not-reached/",
+        {"method": "phone", "outcome": "No answer; voicemail left."},
+        follow=True,
+    )
+    client.post(
+        f"/contacts/{contact['id']}/parents-consulted/",
+        {"consulted_with": "Jo Smith (mother)", "method": "in_person", "summary": "Agrees."},
+    )
+
+    html = page_text(client.get(f"/contacts/{contact['id']}/"))
+    assert "Attempt to reach the parents recorded." in page_text(response)
+    assert "(phone, " in html and "No answer; voicemail left." in html
+    assert "(in person), with Jo Smith (mother)" in html
