@@ -120,6 +120,14 @@ def household_of(child: Person) -> list[int]:
     return sorted(ids)
 
 
+def team_ids_managed_by(user: User) -> list[int]:
+    """The teams whose queues a user sees: their own, and a service manager's managed ones."""
+    own = [user.team_id] if user.team_id is not None else []
+    if user.role != Role.SERVICE_MANAGER:
+        return own
+    return sorted({*own, *user.managed_teams.values_list("id", flat=True)})
+
+
 def contacts_on_open_case(kind: str, record_id: int) -> QuerySet[Contact]:
     """The contacts routed to an open case as information on it, oldest first."""
     return Contact.objects.filter(open_case_kind=kind, open_case_record_id=record_id).order_by(

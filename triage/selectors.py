@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from mach import selectors as core_selectors
 from mach import timescales
 from mach.models import Contact, ContactPerson, Kind, User
 from mach.services.referrals import twelve_months_before
@@ -27,15 +28,15 @@ from .thresholds import level_name
 
 
 def pattern_flags_for(user: User) -> QuerySet[PatternFlag]:
-    if user.team_id is None:
-        return PatternFlag.objects.none()
-    return PatternFlag.objects.filter(contact__team_id=user.team_id).select_related("reviewed_by")
+    return PatternFlag.objects.filter(
+        contact__team_id__in=core_selectors.team_ids_managed_by(user)
+    ).select_related("reviewed_by")
 
 
 def consultation_exceptions_for(user: User) -> QuerySet[ConsultationException]:
-    if user.team_id is None:
-        return ConsultationException.objects.none()
-    return ConsultationException.objects.filter(contact__team_id=user.team_id)
+    return ConsultationException.objects.filter(
+        contact__team_id__in=core_selectors.team_ids_managed_by(user)
+    )
 
 
 def contacts_in_twelve_months(child_id: int, until: datetime) -> int:
@@ -62,12 +63,14 @@ def current_screening(contact: Contact) -> Screening | None:
 
 
 def awaiting_oversight(user: User) -> QuerySet[Screening]:
-    """The oversight queue of a manager's team: soonest due first, with each contact's
-    children and the number of its pattern flags still to review."""
-    if user.team_id is None:
-        return Screening.objects.none()
+    """The oversight queue of a manager's team (a service manager's: of the teams they manage):
+    soonest due first, with each contact's children and the number of its pattern flags still
+    to review."""
     return (
-        Screening.objects.filter(state=ScreeningState.SUBMITTED, contact__team_id=user.team_id)
+        Screening.objects.filter(
+            state=ScreeningState.SUBMITTED,
+            contact__team_id__in=core_selectors.team_ids_managed_by(user),
+        )
         .select_related("contact", "screened_by")
         .prefetch_related(
             Prefetch(

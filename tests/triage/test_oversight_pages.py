@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from mach.models import AccessLog, Contact, Referral, Role, User
+from mach.services import user_create
 from tests.conftest import contact_body
 from tests.web.conftest import SignedIn, page_text, summary_links
 from triage.models import PatternFlag, Screening
@@ -44,6 +45,19 @@ def test_the_queue_shows_only_the_managers_team(
     html = page_text(signed_in(other_manager).get("/oversight/"))
 
     assert "No screenings are waiting for oversight." in html
+
+
+def test_a_service_manager_sees_the_queues_of_the_teams_they_manage(
+    screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    contact = screened_contact()
+    head_of_service, _ = user_create(
+        username="head.of.service", role=Role.SERVICE_MANAGER, team_slug="north", manages=["mach"]
+    )
+
+    html = page_text(signed_in(head_of_service).get("/oversight/"))
+
+    assert re.findall(r">(CON-\d{7})</a>", html) == [contact["reference"]]
 
 
 def test_agreeing_on_the_page_decides_the_contact_and_makes_the_referral(
