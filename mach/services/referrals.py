@@ -12,6 +12,7 @@ from .. import workflows
 from ..audit import record_event
 from ..models import Contact, Kind, Referral, User
 from .common import enqueue_deadline_check
+from .contacts import route_to_open_case
 
 NEXT_STEP_NOT_HANDLED = "next_step_not_handled"
 INFORMATION_ON_OPEN_CASE = "information_on_open_case"
@@ -102,8 +103,6 @@ def referrals_open(*, actor: User, contact: Contact, outcome: str) -> list[Refer
 def _record_information_on_open_cases(
     actor: User, contact: Contact, cases: dict[int, workflows.OpenCase]
 ) -> None:
-    from .contacts import route_to_open_case
-
     if not contact.on_open_case:
         route_to_open_case(contact, next(iter(cases.values())))
         contact.save(
