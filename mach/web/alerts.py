@@ -1,4 +1,5 @@
-"""The alerts page: a manager's team's open alerts, newest first, to acknowledge."""
+"""The alerts page: a manager's team's open alerts, or a service manager's escalations,
+newest first, to acknowledge."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
+from ..models import Role
 from ..permissions import MANAGERS
 from . import links
 from .pages import page, signed_in_user
@@ -23,7 +25,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     )
     listing = Paginator(alerts, 50).get_page(request.GET.get("page"))
     rows = [{"alert": alert, "href": links.url_for(alert.item)} for alert in listing]
-    return render(request, "mach/alerts.html", {"listing": listing, "rows": rows})
+    escalations = signed_in_user(request).role == Role.SERVICE_MANAGER
+    return render(
+        request,
+        "mach/alerts.html",
+        {"listing": listing, "rows": rows, "escalations": escalations},
+    )
 
 
 @require_POST

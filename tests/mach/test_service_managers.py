@@ -88,6 +88,7 @@ def test_the_alerts_page_shows_a_service_manager_the_escalations(
 
     html = page_text(client.get("/alerts/"))
 
+    assert "Escalations across the teams you manage" in html
     assert escalation.message in html
     assert f'href="/contacts/{escalation.object_id}/"' in html
 
