@@ -62,6 +62,9 @@ def triage_records(person_with_role: Callable[..., User]) -> dict[str, int]:
     screened = contact("2026-11-02T10:00:00+00:00")
     services.screening_submit(actor=worker, contact=screened, **SCREENING)
     received = contact("2026-11-03T10:00:00+00:00")
+    services.consultation_attempt_record(
+        actor=worker, contact=received, method="phone", outcome="No answer."
+    )
     services.consultation_exception_request(
         actor=worker, contact=received, ground="unreachable", details="No answer.", attempts="3"
     )
@@ -110,6 +113,12 @@ PAGES: list[tuple[str, str, str, bool]] = [
         "parents consulted with errors",
         "sam.worker",
         "/contacts/{received}/parents-consulted/",
+        True,
+    ),
+    (
+        "parents not reached with errors",
+        "sam.worker",
+        "/contacts/{received}/parents-not-reached/",
         True,
     ),
     ("exception request", "sam.worker", "/contacts/{received}/consultation-exception/", False),

@@ -25,6 +25,8 @@ def test_redis_killed_and_restarted_under_load(
     services: Services, make_user: Callable[..., User]
 ) -> None:
     make_user("manager", username="duty.manager")
+    # The escalations are emailed to the team's service manager, not the manager again.
+    make_user("service_manager", username="head.of.service")
     _worker, token = user_create(username="sam.worker", role="social_worker", team_slug="mach")
     services.start_redis()
     web = services.start_web()
