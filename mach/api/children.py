@@ -16,6 +16,7 @@ from ..audit import log_child_access
 from ..inputs import PersonSummarySerializer
 from ..models import Person, User
 from ..permissions import CHILD_READERS, roles
+from ..representations import UtcDateTimeField
 
 
 class RelatedPersonSerializer(serializers.Serializer):
@@ -47,7 +48,7 @@ class ChildSerializer(PersonSummarySerializer):
 
 
 class EntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = UtcDateTimeField()
     kind = serializers.CharField()
     summary = serializers.CharField()
     record_id = serializers.IntegerField()
