@@ -21,7 +21,7 @@ class UtcDateTimeField(serializers.DateTimeField):
     offset (Europe/London's `+01:00` in summer beside `Z` in winter), so one response could mix
     offsets. Input is read as DRF reads it (a time without offset is London's)."""
 
-    def to_representation(self, value: datetime | str | None) -> str | None:
+    def to_representation(self, value: datetime) -> str:
         with timezone.override(UTC):
             return super().to_representation(value)
 
