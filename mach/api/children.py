@@ -67,7 +67,9 @@ def _child_for(request: Request, child_id: int) -> Person:
 class ChildDetailApi(APIView):
     permission_classes = [roles(*CHILD_READERS)]
 
-    @extend_schema(operation_id="children_retrieve", responses=ChildSerializer)
+    @extend_schema(
+        operation_id="children_retrieve", summary="Read a child's record", responses=ChildSerializer
+    )
     def get(self, request: Request, child_id: int) -> Response:
         return Response(ChildSerializer(_child_for(request, child_id)).data)
 
@@ -77,6 +79,7 @@ class ChildChronologyApi(APIView):
 
     @extend_schema(
         operation_id="children_chronology",
+        summary="Read a child's chronology",
         responses=EntrySerializer(many=True),
         description="Every event for the child, siblings and household adults, newest first.",
     )

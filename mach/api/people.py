@@ -144,6 +144,7 @@ class MatchProposalListApi(APIView):
 
     @extend_schema(
         operation_id="match_proposals_list",
+        summary="List proposed record matches",
         parameters=[
             OpenApiParameter("state", str, enum=MatchProposal.Status.values),
             OpenApiParameter("person", int, description="proposals naming this person"),
@@ -177,6 +178,7 @@ class MatchProposalConfirmApi(APIView):
 
     @extend_schema(
         operation_id="match_proposals_confirm",
+        summary="Confirm a proposed match (merge the records)",
         request=ReasonSerializer,
         responses={200: PersonMergeSerializer},
         description=(
@@ -200,6 +202,7 @@ class MatchProposalRejectApi(APIView):
 
     @extend_schema(
         operation_id="match_proposals_reject",
+        summary="Reject a proposed match",
         request=ReasonSerializer,
         responses={200: MatchProposalSerializer},
         description="The two records are different people; 409 when already decided.",
@@ -216,7 +219,11 @@ class MatchProposalRejectApi(APIView):
 class PersonMergeDetailApi(APIView):
     permission_classes = [roles(*CHILD_READERS)]
 
-    @extend_schema(operation_id="person_merges_retrieve", responses=PersonMergeSerializer)
+    @extend_schema(
+        operation_id="person_merges_retrieve",
+        summary="Read a merge of two records",
+        responses=PersonMergeSerializer,
+    )
     def get(self, request: Request, merge_id: int) -> Response:
         merge = get_object_or_404(selectors.person_merges(), pk=merge_id)
         _log_children_shown(request, (merge.duplicate, merge.kept))
@@ -228,6 +235,7 @@ class PersonMergeUndoApi(APIView):
 
     @extend_schema(
         operation_id="person_merges_undo",
+        summary="Undo a merge",
         request=ReasonSerializer,
         responses={200: PersonMergeSerializer},
         description=(
