@@ -140,12 +140,17 @@ class PersonSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AddressSerializer)
     def get_address(self, person: Person) -> dict[str, str]:
-        return {
-            "line1": person.address_line1,
-            "line2": person.address_line2,
-            "town": person.town,
-            "postcode": person.postcode,
-        }
+        return address_of(person)
+
+
+def address_of(person: Person) -> dict[str, str]:
+    """A person's address as the API shows it (`AddressSerializer`)."""
+    return {
+        "line1": person.address_line1,
+        "line2": person.address_line2,
+        "town": person.town,
+        "postcode": person.postcode,
+    }
 
 
 MAX_CONCERNS_LENGTH = 20_000
