@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
 from django_fsm import TransitionNotAllowed
 from rest_framework import exceptions, status
@@ -56,9 +57,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return drf_exception_handler(exc, context)
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """Every address under /api/ that no endpoint matches (`/api/v1/children/abc/`): JSON,
-    even with DEBUG on, where Django would answer `handler404`'s place with its HTML page."""
+    even with DEBUG on, where Django would answer `handler404`'s place with its HTML page.
+    Exempt from the CSRF check, which would answer a signed-in POST with its HTML 403: there
+    is nothing here to protect."""
     return JsonResponse({"detail": "Not found."}, status=404)
 
 

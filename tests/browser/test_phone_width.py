@@ -4,14 +4,14 @@ scroll inside their own container."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 
 import pytest
 from playwright.sync_api import Page
 
+from mach.inputs import ContactInputSerializer, contact_create_from_input
 from mach.models import Contact, Role, User
-from mach.services import PersonInput, contact_create
 from tests.browser.conftest import sign_in
+from tests.conftest import contact_body
 from triage import services
 
 pytestmark = pytest.mark.browser
@@ -22,29 +22,21 @@ PHONE = {"width": 390, "height": 844}
 def records(person_with_role: Callable[..., User]) -> dict[str, int]:
     worker = person_with_role("sam.worker", Role.SOCIAL_WORKER)
     police = person_with_role("cleveland.police", Role.PARTNER_AGENCY, team="cleveland-police")
+    # Long names in several children: what makes a worklist row wide.
     children = [
-        PersonInput(
-            first_name=first,
-            last_name="Featherstonehaugh-Smith",
-            date_of_birth=date(2015, 3, 2),
-            address={"line1": "1 High Street", "postcode": "TS1 2AB"},
-        )
+        {
+            "first_name": first,
+            "last_name": "Featherstonehaugh",
+            "date_of_birth": "2015-03-02",
+            "address": {"line1": "1 High Street", "postcode": "TS1 2AB"},
+        }
         for first in ("Amy", "Benjamin", "Charlotte")
     ]
 
     def contact(received: str) -> Contact:
-        return contact_create(
-            actor=worker,
-            received_at=datetime.fromisoformat(received),
-            channel="phone",
-            source="6",
-            referrer={"name": "PC A Jones", "organisation": "Cleveland Police"},
-            children=children,
-            adults=[PersonInput(first_name="Jo", last_name="Smith", relationship="mother")],
-            concerns="Police called to a domestic incident.",
-            parental_awareness="not_informed",
-            parental_awareness_reason="Police investigation.",
-        )
+        body = ContactInputSerializer(data=contact_body(received_at=received, children=children))
+        body.is_valid(raise_exception=True)
+        return contact_create_from_input(actor=worker, data=body.validated_data, via="test")
 
     contact("2026-11-02T10:00:00+00:00")
     received = contact("2026-11-03T10:00:00+00:00")
@@ -57,7 +49,10 @@ def records(person_with_role: Callable[..., User]) -> dict[str, int]:
         question="Any history of domestic abuse at the address?",
         organisation=police.team,
     )
-    return {"contact": received.pk, "child": received.contact_people.first().person_id}
+    return {
+        "contact": received.pk,
+        "child": received.contact_people.order_by("position")[0].person_id,
+    }
 
 
 PAGES = [

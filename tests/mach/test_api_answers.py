@@ -96,3 +96,15 @@ def test_every_time_in_a_response_is_in_utc_even_in_british_summer_time(
     assert shown["received_at"] == "2026-07-01T09:00:00Z"
     assert len(times) >= 5
     assert all(time.endswith("Z") for time in times), times
+
+
+def test_a_signed_in_post_to_no_endpoint_is_a_json_404_not_a_csrf_page(
+    social_worker: User,
+) -> None:
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(social_worker)
+
+    response = browser.post("/api/v1/alerts/null,null/acknowledge/", {"note": ""})
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
