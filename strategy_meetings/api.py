@@ -240,6 +240,8 @@ class ConferenceSerializer(serializers.ModelSerializer):
 def _discussion_shown(
     request: Request, discussion_id: int, action: str = AccessLog.Action.VIEW
 ) -> StrategyDiscussion:
+    """The discussion if the user may see it (else 404, before any input is read, so a partner
+    not invited learns nothing), its children's showing logged."""
     discussion = get_object_or_404(discussions_visible_to(_user(request)), pk=discussion_id)
     log_child_access(
         user=_user(request), child_ids=child_ids_of(discussion), via=request.path, action=action
@@ -345,9 +347,9 @@ class DiscussionInvitationsApi(APIView):
         description="Sets the time and place and emails each invitee a calendar invitation.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
+        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         payload = InviteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         services.discussion_invite(
             actor=_user(request), discussion=discussion, **payload.validated_data
         )
@@ -367,9 +369,9 @@ class DiscussionHeldApi(APIView):
         ),
     )
     def post(self, request: Request, discussion_id: int) -> Response:
+        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         payload = HeldSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         services.discussion_hold(
             actor=_user(request), discussion=discussion, **payload.validated_data
         )
@@ -386,9 +388,9 @@ class DiscussionInformationApi(APIView):
         description="An invited partner agency records its agency's information.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
+        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         payload = AgencyInformationInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         services.discussion_information_add(
             actor=_user(request), discussion=discussion, **payload.validated_data
         )
@@ -405,9 +407,9 @@ class DiscussionDecisionApi(APIView):
         description="One decision per child; s47 decisions open the child's enquiry.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
+        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         payload = DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         services.discussion_decide(
             actor=_user(request), discussion=discussion, **payload.validated_data
         )
@@ -424,9 +426,9 @@ class DiscussionActionsApi(APIView):
         description="400 naming each of owner, agency, child and due date that is missing.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
+        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         payload = ActionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
         services.strategy_action_add(
             actor=_user(request), discussion=discussion, **payload.validated_data
         )
