@@ -15,11 +15,14 @@ class StrategyMeetingsConfig(AppConfig):
     verbose_name = "Strategy discussions, s47 enquiries and conferences"
 
     def ready(self) -> None:
+        from django.urls import reverse
         from django.utils import timezone
 
         from mach import workflows
+        from mach.models import Role
+        from mach.permissions import CHILD_READERS
 
-        from . import selectors, services
+        from . import demo, selectors, services, web
         from .models import Conference, StrategyAction, StrategyDiscussion
 
         # Oversight deciding "strategy_discussion" opens one for the contact's children.
@@ -66,8 +69,40 @@ class StrategyMeetingsConfig(AppConfig):
         )
         workflows.register_chronology_source("strategy_meetings", selectors.strategy_entries)
         workflows.register_urls(
-            "strategy_meetings", workflows.UrlModules(api="strategy_meetings.api_urls")
+            "strategy_meetings",
+            workflows.UrlModules(
+                web="strategy_meetings.web_urls", api="strategy_meetings.api_urls"
+            ),
         )
+        workflows.register_navigation(
+            workflows.NavigationItem(
+                "Strategy discussions",
+                "strategy_meetings:discussions",
+                (*CHILD_READERS, Role.PARTNER_AGENCY),
+                order=35,
+            )
+        )
+        workflows.register_contact_panel(
+            workflows.ContactPanel("strategy_meetings/contact_panel.html", web.contact_panel, 20)
+        )
+        workflows.register_child_panel(
+            workflows.ChildPanel("strategy_meetings/child_panel.html", web.child_panel, 20)
+        )
+        workflows.register_alert_link(
+            StrategyDiscussion,
+            lambda discussion: reverse("strategy_meetings:discussion", args=[discussion.pk]),
+        )
+        workflows.register_alert_link(
+            StrategyAction,
+            lambda action: (
+                reverse("strategy_meetings:discussion", args=[action.discussion_id]) + "#actions"
+            ),
+        )
+        workflows.register_alert_link(
+            Conference,
+            lambda conference: reverse("strategy_meetings:conference", args=[conference.pk]),
+        )
+        workflows.register_demo_seeder("strategy_meetings", demo.seed)
         for name, choices in (
             ("StrategyDiscussionStateEnum", "strategy_meetings.models.DiscussionState"),
             ("StrategyDecisionEnum", "strategy_meetings.models.DiscussionDecision"),

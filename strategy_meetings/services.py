@@ -39,6 +39,7 @@ from .models import (
     S47Enquiry,
     StrategyAction,
     StrategyDiscussion,
+    may_complete,
     missing_agencies,
 )
 
@@ -466,6 +467,11 @@ def s47_complete(*, actor: User, enquiry: S47Enquiry, outcome: str, next_step: s
         enquiry = S47Enquiry.objects.select_for_update().get(pk=enquiry.pk)
         if enquiry.state != EnquiryState.OPEN:
             raise AlreadyDone("This s47 enquiry is already completed.")
+        if not may_complete(enquiry):
+            raise AlreadyDone(
+                "Record the date the child was seen, the child's voice and at least one "
+                "enquiry made before completing the enquiry."
+            )
         enquiry.outcome = outcome
         enquiry.next_step = next_step
         enquiry.completed_at = timezone.now()

@@ -5,19 +5,12 @@ refused, and so is an anonymous request."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
-from typing import Any
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
-from mach import timescales
-from mach.models import Role, Team, User
-from strategy_meetings import services
-from strategy_meetings.models import Conference, S47Enquiry, StrategyDiscussion
+from mach.models import Role, User
 from tests.conftest import Api
-from tests.strategy_meetings.conftest import decide, held_body
 
 pytestmark = pytest.mark.django_db
 
@@ -44,63 +37,6 @@ MATRIX: list[tuple[str, str, set[str]]] = [
     ("get", "/api/v1/conferences/{conference}/", READERS),
     ("patch", "/api/v1/conferences/{conference}/", WORKERS),
 ]
-
-
-@pytest.fixture
-def records(
-    discussion: dict[str, Any], social_worker: User, api_as: Api, make_user: Callable[..., User]
-) -> dict[str, int]:
-    """A discussion the police partner is invited to, held with an action and decided (s47
-    joint), whose enquiry was substantiated: a conference is due."""
-    make_user(Role.PARTNER_AGENCY, team="cleveland-police")
-    record = StrategyDiscussion.objects.get(pk=discussion["id"])
-    services.discussion_invite(
-        actor=social_worker,
-        discussion=record,
-        scheduled_for=timezone.now() + timedelta(hours=1),
-        place="Teams",
-        invitees=[
-            {
-                "agency": "police",
-                "name": "DS Patel",
-                "role": "Detective sergeant",
-                "organisation": "Cleveland Police",
-                "email": "ds.patel@example.org",
-                "organisation_team": Team.objects.get(slug="cleveland-police"),
-            }
-        ],
-    )
-    api = api_as(social_worker)
-    held = api.post(
-        f"/api/v1/strategy-discussions/{discussion['id']}/held/", held_body(), format="json"
-    ).json()
-    action = services.strategy_action_add(
-        actor=social_worker,
-        discussion=record,
-        description="Visit the children at home.",
-        owner="Sam Worker",
-        agency="childrens_social_care",
-        child=record.discussion_children.get().child,
-        due_date=timescales.working_day_after(timezone.localdate(), 5),
-    )
-    decide(api, held, "s47_joint")
-    enquiry = S47Enquiry.objects.get()
-    services.s47_record(
-        actor=social_worker,
-        enquiry=enquiry,
-        child_seen_on=timezone.localdate(),
-        childs_voice="Scared at home.",
-        enquiries=[{"agency": "police", "summary": "Checks.", "made_on": timezone.localdate()}],
-    )
-    services.s47_complete(
-        actor=social_worker, enquiry=enquiry, outcome="substantiated", next_step="conference"
-    )
-    return {
-        "discussion": discussion["id"],
-        "action": action.pk,
-        "enquiry": enquiry.pk,
-        "conference": Conference.objects.get().pk,
-    }
 
 
 @pytest.mark.parametrize(

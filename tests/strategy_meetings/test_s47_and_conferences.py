@@ -12,7 +12,6 @@ from mach.models import User
 from strategy_meetings.models import Conference, S47Enquiry, StrategyDiscussion
 from strategy_meetings.services import CONFERENCE_WORKING_DAYS
 from tests.conftest import Api
-from tests.strategy_meetings.conftest import decide
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +163,15 @@ def test_the_decision_and_enquiry_write_events(enquiry: dict[str, Any]) -> None:
 def test_a_second_decision_is_refused(
     held: dict[str, Any], enquiry: dict[str, Any], social_worker: User, api_as: Api
 ) -> None:
-    with pytest.raises(AssertionError):
-        decide(api_as(social_worker), held, "s47_single_agency")
+    response = api_as(social_worker).post(
+        f"/api/v1/strategy-discussions/{held['id']}/decision/",
+        {
+            "decisions": [
+                {"child": enquiry["child"], "decision": "no_s47_nfa", "share_with_family": "x"}
+            ]
+        },
+        format="json",
+    )
+
+    assert response.status_code == 409
     assert S47Enquiry.objects.count() == 1
