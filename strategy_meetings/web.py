@@ -79,11 +79,11 @@ class InviteForm(serializers.Serializer):
     scheduled_on = serializers.DateField()
     scheduled_time = serializers.CharField(max_length=5)
     place = serializers.CharField(max_length=300)
-    agency = serializers.ChoiceField(choices=Agency.choices)
-    name = serializers.CharField(max_length=200)
-    role = serializers.CharField(max_length=200)
-    organisation = serializers.CharField(max_length=200)
-    email = serializers.EmailField()
+    invitee_agency = serializers.ChoiceField(choices=Agency.choices)
+    invitee_name = serializers.CharField(max_length=200)
+    invitee_role = serializers.CharField(max_length=200)
+    invitee_organisation = serializers.CharField(max_length=200)
+    invitee_email = serializers.EmailField()
 
     def validate_scheduled_time(self, value: str) -> time:
         return _time(value)
@@ -111,7 +111,7 @@ for _agency in ATTENDANCE_ROWS:
 class ActionForm(serializers.Serializer):
     description = serializers.CharField(max_length=5_000)
     owner = serializers.CharField(max_length=200)
-    agency = serializers.ChoiceField(choices=Agency.choices)
+    owner_agency = serializers.ChoiceField(choices=Agency.choices)
     child = serializers.IntegerField()
     due_date = serializers.DateField()
 
@@ -154,11 +154,18 @@ def _questions(form: str, discussion: StrategyDiscussion, user: User) -> list[Fi
             Field("scheduled_on", "Date of the discussion", kind="date"),
             Field("scheduled_time", "Time", hint=TIME_HINT, width="5"),
             Field("place", "Where", hint="A room, or how to join online"),
-            Field("agency", "Agency", kind="select", choices=agencies, noun="an agency"),
-            Field("name", "Name of the person invited", noun="their name"),
-            Field("role", "Their role", noun="their role"),
-            Field("organisation", "Their organisation", noun="their organisation"),
-            Field("email", "Email address", autocomplete="email", noun="their email address"),
+            Field(
+                "invitee_agency", "Their agency", kind="select", choices=agencies, noun="an agency"
+            ),
+            Field("invitee_name", "Name of the person invited", noun="their name"),
+            Field("invitee_role", "Their role", noun="their role"),
+            Field("invitee_organisation", "Their organisation", noun="their organisation"),
+            Field(
+                "invitee_email",
+                "Their email address",
+                autocomplete="email",
+                noun="their email address",
+            ),
         ]
     if form == "held":
         rows = []
@@ -222,7 +229,7 @@ def _questions(form: str, discussion: StrategyDiscussion, user: User) -> list[Fi
     return [
         Field("description", "What needs to be done", kind="textarea", noun="what needs doing"),
         Field("owner", "Who will do it", noun="who will do it"),
-        Field("agency", "Their agency", kind="select", choices=agencies, noun="their agency"),
+        Field("owner_agency", "Their agency", kind="select", choices=agencies, noun="their agency"),
         Field(
             "child",
             "The child it concerns",
@@ -388,10 +395,11 @@ def _moment(day: Any, clock: time) -> datetime:
 def _invite(user: User, discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
     when = _moment(data.pop("scheduled_on"), data.pop("scheduled_time"))
     place = data.pop("place")
+    invitee = {name.removeprefix("invitee_"): value for name, value in data.items()}
     services.discussion_invite(
-        actor=user, discussion=discussion, scheduled_for=when, place=place, invitees=[data]
+        actor=user, discussion=discussion, scheduled_for=when, place=place, invitees=[invitee]
     )
-    return f"{data['name']} was invited and emailed the time and place."
+    return f"{invitee['name']} was invited and emailed the time and place."
 
 
 def _hold(user: User, discussion: StrategyDiscussion, data: dict[str, Any]) -> str:
@@ -450,6 +458,7 @@ def _add_action(user: User, discussion: StrategyDiscussion, data: dict[str, Any]
     child = children.get(data.pop("child"))
     if child is None:
         raise ValidationError({"child": "Choose a child of this discussion."})
+    data["agency"] = data.pop("owner_agency")
     action = services.strategy_action_add(actor=user, discussion=discussion, child=child, **data)
     return f"Action added: {action}"
 
