@@ -255,6 +255,22 @@ def _discussion_response(request: Request, discussion_id: int, status: int = 200
     )
 
 
+def _discussion_write(
+    request: Request,
+    discussion_id: int,
+    serializer_class: type[serializers.Serializer],
+    service: Any,
+    status: int = 200,
+) -> Response:
+    """One change to a discussion the user may see (404 first): the body checked by
+    `serializer_class`, carried out by `service`, the discussion shown again."""
+    discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    service(actor=_user(request), discussion=discussion, **payload.validated_data)
+    return _discussion_response(request, discussion_id, status)
+
+
 def _state_filter(request: Request, records: QuerySet[Any], states: list[str]) -> QuerySet[Any]:
     state = request.query_params.get("state")
     if state:
@@ -347,13 +363,9 @@ class DiscussionInvitationsApi(APIView):
         description="Sets the time and place and emails each invitee a calendar invitation.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
-        payload = InviteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.discussion_invite(
-            actor=_user(request), discussion=discussion, **payload.validated_data
+        return _discussion_write(
+            request, discussion_id, InviteSerializer, services.discussion_invite, 201
         )
-        return _discussion_response(request, discussion_id, 201)
 
 
 class DiscussionHeldApi(APIView):
@@ -369,13 +381,7 @@ class DiscussionHeldApi(APIView):
         ),
     )
     def post(self, request: Request, discussion_id: int) -> Response:
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
-        payload = HeldSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.discussion_hold(
-            actor=_user(request), discussion=discussion, **payload.validated_data
-        )
-        return _discussion_response(request, discussion_id)
+        return _discussion_write(request, discussion_id, HeldSerializer, services.discussion_hold)
 
 
 class DiscussionInformationApi(APIView):
@@ -388,13 +394,13 @@ class DiscussionInformationApi(APIView):
         description="An invited partner agency records its agency's information.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
-        payload = AgencyInformationInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.discussion_information_add(
-            actor=_user(request), discussion=discussion, **payload.validated_data
+        return _discussion_write(
+            request,
+            discussion_id,
+            AgencyInformationInputSerializer,
+            services.discussion_information_add,
+            201,
         )
-        return _discussion_response(request, discussion_id, 201)
 
 
 class DiscussionDecisionApi(APIView):
@@ -407,13 +413,9 @@ class DiscussionDecisionApi(APIView):
         description="One decision per child; s47 decisions open the child's enquiry.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
-        payload = DecisionSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.discussion_decide(
-            actor=_user(request), discussion=discussion, **payload.validated_data
+        return _discussion_write(
+            request, discussion_id, DecisionSerializer, services.discussion_decide
         )
-        return _discussion_response(request, discussion_id)
 
 
 class DiscussionActionsApi(APIView):
@@ -426,13 +428,9 @@ class DiscussionActionsApi(APIView):
         description="400 naming each of owner, agency, child and due date that is missing.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
-        discussion = _discussion_shown(request, discussion_id, AccessLog.Action.CHANGE)
-        payload = ActionInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.strategy_action_add(
-            actor=_user(request), discussion=discussion, **payload.validated_data
+        return _discussion_write(
+            request, discussion_id, ActionInputSerializer, services.strategy_action_add, 201
         )
-        return _discussion_response(request, discussion_id, 201)
 
 
 class ActionCompleteApi(APIView):

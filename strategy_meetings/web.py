@@ -350,12 +350,7 @@ def _discussion_page(
         {
             "discussion": discussion,
             "forms": forms,
-            "error_summary": [
-                (item.anchor, item.error)
-                for questions in forms.values()
-                for item in questions
-                if item.error
-            ],
+            "error_summary": _summary(forms),
             "is_worker": user.has_role(*MACH_WORKERS),
             "timeline": [{"event": event} for event in events_for(discussion)]
             if user.has_role(*CHILD_READERS)
@@ -364,6 +359,35 @@ def _discussion_page(
         },
         status=status,
     )
+
+
+def _summary(forms: dict[str, list[Field]]) -> list[tuple[str, str]]:
+    return [
+        (item.anchor, item.error)
+        for questions in forms.values()
+        for item in questions
+        if item.error
+    ]
+
+
+def _submit(
+    request: HttpRequest,
+    questions: list[Field],
+    serializer: type[serializers.Serializer],
+    act: Callable[[dict[str, Any]], str],
+    *,
+    done: Callable[[], HttpResponse],
+    again: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """Run one form through the API's serializer and `act` (a service call returning the
+    message): `done()` on success (a redirect), else `again()`, the page with the errors."""
+
+    def run(data: dict[str, Any]) -> None:
+        messages.success(request, act(data))
+
+    if not run_form(questions, request.POST, serializer, run):
+        return done()
+    return again()
 
 
 def _change(
@@ -379,13 +403,14 @@ def _change(
     discussion = _visible(user, discussion_id)
     _log(request, child_ids_of(discussion), AccessLog.Action.CHANGE)
     questions = bind(_questions(form, discussion, user), request.POST)
-
-    def run(data: dict[str, Any]) -> None:
-        messages.success(request, act(user, discussion, data))
-
-    if not run_form(questions, request.POST, serializer, run):
-        return redirect("strategy_meetings:discussion", discussion.pk)
-    return _discussion_page(request, discussion.pk, bound={form: questions}, status=400)
+    return _submit(
+        request,
+        questions,
+        serializer,
+        lambda data: act(user, discussion, data),
+        done=lambda: redirect("strategy_meetings:discussion", discussion.pk),
+        again=lambda: _discussion_page(request, discussion.pk, bound={form: questions}, status=400),
+    )
 
 
 def _moment(day: Any, clock: time) -> datetime:
@@ -582,12 +607,7 @@ def _enquiry_page(
             "enquiry": enquiry,
             "made": list(enquiry.enquiries.all()),
             "forms": forms,
-            "error_summary": [
-                (item.anchor, item.error)
-                for questions in forms.values()
-                for item in questions
-                if item.error
-            ],
+            "error_summary": _summary(forms),
             "conference": Conference.objects.filter(discussion_id=enquiry.discussion_id).first(),
             "timeline": [{"event": event} for event in events_for(enquiry)],
         },
@@ -606,13 +626,14 @@ def _enquiry_change(
     enquiry = _enquiry(user, enquiry_id)
     _log(request, [enquiry.child_id], AccessLog.Action.CHANGE)
     questions = bind(S47_QUESTIONS if form == "record" else S47_COMPLETE_QUESTIONS, request.POST)
-
-    def run(data: dict[str, Any]) -> None:
-        messages.success(request, act(user, enquiry, data))
-
-    if not run_form(questions, request.POST, serializer, run):
-        return redirect("strategy_meetings:s47-enquiry", enquiry.pk)
-    return _enquiry_page(request, enquiry.pk, bound={form: questions}, status=400)
+    return _submit(
+        request,
+        questions,
+        serializer,
+        lambda data: act(user, enquiry, data),
+        done=lambda: redirect("strategy_meetings:s47-enquiry", enquiry.pk),
+        again=lambda: _enquiry_page(request, enquiry.pk, bound={form: questions}, status=400),
+    )
 
 
 def _record_enquiry(user: User, enquiry: S47Enquiry, data: dict[str, Any]) -> str:
@@ -726,13 +747,18 @@ def conference_record(request: HttpRequest, conference_id: int) -> HttpResponse:
     _log(request, [child.pk for child in conference.children.all()], AccessLog.Action.CHANGE)
     questions = bind(CONFERENCE_QUESTIONS, request.POST)
 
-    def run(data: dict[str, Any]) -> None:
+    def act(data: dict[str, Any]) -> str:
         services.conference_record(actor=user, conference=conference, **data)
-        messages.success(request, "The conference was saved.")
+        return "The conference was saved."
 
-    if not run_form(questions, request.POST, ConferenceForm, run):
-        return redirect("strategy_meetings:conference", conference.pk)
-    return _conference_page(request, conference.pk, bound=questions, status=400)
+    return _submit(
+        request,
+        questions,
+        ConferenceForm,
+        act,
+        done=lambda: redirect("strategy_meetings:conference", conference.pk),
+        again=lambda: _conference_page(request, conference.pk, bound=questions, status=400),
+    )
 
 
 def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any] | None:
