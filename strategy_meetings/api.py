@@ -22,7 +22,6 @@ from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 
 from . import services
 from .inputs import (
-    ActionInputSerializer,
     AgencyInformationInputSerializer,
     ConferenceRecordSerializer,
     DecisionSerializer,
@@ -31,6 +30,7 @@ from .inputs import (
     InviteSerializer,
     S47CompleteSerializer,
     S47RecordSerializer,
+    StrategyActionInputSerializer,
 )
 from .models import (
     AgencyInformation,
@@ -423,13 +423,13 @@ class DiscussionActionsApi(APIView):
 
     @extend_schema(
         operation_id="strategy_discussions_actions_create",
-        request=ActionInputSerializer,
+        request=StrategyActionInputSerializer,
         responses={201: DiscussionSerializer},
         description="400 naming each of owner, agency, child and due date that is missing.",
     )
     def post(self, request: Request, discussion_id: int) -> Response:
         return _discussion_write(
-            request, discussion_id, ActionInputSerializer, services.strategy_action_add, 201
+            request, discussion_id, StrategyActionInputSerializer, services.strategy_action_add, 201
         )
 
 

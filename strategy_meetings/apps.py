@@ -106,7 +106,7 @@ class StrategyMeetingsConfig(AppConfig):
         for name, choices in (
             ("StrategyDiscussionStateEnum", "strategy_meetings.models.DiscussionState"),
             ("StrategyDecisionEnum", "strategy_meetings.models.DiscussionDecision"),
-            ("AgencyEnum", "strategy_meetings.models.Agency"),
+            ("AgencyTypeEnum", "strategy_meetings.models.Agency"),
             ("S47EnquiryStateEnum", "strategy_meetings.models.EnquiryState"),
             ("S47OutcomeEnum", "strategy_meetings.models.EnquiryOutcome"),
             ("S47NextStepEnum", "strategy_meetings.models.EnquiryNextStep"),

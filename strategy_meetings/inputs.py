@@ -117,7 +117,7 @@ class DecisionSerializer(serializers.Serializer):
     )
 
 
-class ActionInputSerializer(serializers.Serializer):
+class StrategyActionInputSerializer(serializers.Serializer):
     """Every field is required: a vague action is refused naming what it lacks."""
 
     description = serializers.CharField(max_length=5_000)
