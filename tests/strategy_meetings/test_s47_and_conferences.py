@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-from mach import timescales
 from mach.models import User
 from strategy_meetings.models import Conference, S47Enquiry, StrategyDiscussion
-from strategy_meetings.services import CONFERENCE_WORKING_DAYS
 from tests.conftest import Api
 
 pytestmark = pytest.mark.django_db
@@ -75,12 +73,6 @@ def test_substantiated_leads_to_a_conference_due_15_working_days_after_the_discu
     assert conference["due_date"] == "2027-01-13"
     assert conference["children"] == [enquiry["child"]]
     assert conference["safety_plan"] == "not handled here"
-
-
-def test_the_conference_due_date_is_never_a_weekend() -> None:
-    # Held on a Saturday (out of hours), the count still lands on a working day.
-    due = timescales.working_day_after(date(2026, 12, 5), CONFERENCE_WORKING_DAYS)
-    assert due.weekday() < 5
 
 
 def test_not_substantiated_records_conference_not_required(
