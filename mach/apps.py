@@ -4,8 +4,9 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.db import connections
+from django.db import connections, models
 from django.db.models.signals import post_migrate
+from rest_framework.serializers import ModelSerializer
 
 from .dbroles import grant_app_privileges
 
@@ -17,8 +18,11 @@ class MachConfig(AppConfig):
 
     def ready(self) -> None:
         from . import chronology, deadlines, workflows
+        from .representations import UtcDateTimeField
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
+        # Every model's times in every API response in one offset, UTC (api.md: ISO 8601).
+        ModelSerializer.serializer_field_mapping[models.DateTimeField] = UtcDateTimeField
         deadlines.register_core_kinds()
         chronology.register_core_sources()
         registrations.register_core_pages()

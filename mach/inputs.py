@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from . import services
 from .models import (
@@ -21,7 +23,7 @@ from .models import (
     User,
     nhs_number_is_valid,
 )
-from .services import PersonInput
+from .services import PersonInput, parental_awareness_errors
 
 MAX_PEOPLE = 30
 # A pregnancy is known for at most about ten months before the birth.
@@ -138,12 +140,17 @@ class PersonSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(AddressSerializer)
     def get_address(self, person: Person) -> dict[str, str]:
-        return {
-            "line1": person.address_line1,
-            "line2": person.address_line2,
-            "town": person.town,
-            "postcode": person.postcode,
-        }
+        return address_of(person)
+
+
+def address_of(person: Person) -> dict[str, str]:
+    """A person's address as the API shows it (`AddressSerializer`)."""
+    return {
+        "line1": person.address_line1,
+        "line2": person.address_line2,
+        "town": person.town,
+        "postcode": person.postcode,
+    }
 
 
 MAX_CONCERNS_LENGTH = 20_000
@@ -160,7 +167,44 @@ class ReferrerSerializer(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
 
 
-class ContactInputSerializer(serializers.Serializer):
+class OnePassSerializer(serializers.Serializer):
+    """A body whose service also has rules across its fields (the guardrails), reported with
+    the fields' own errors in one answer: DRF checks such rules in `validate()` only once every
+    field is valid, so a user would meet them on a second or third submit. `rule_errors` reads
+    the values of the fields that are valid; the service enforces the same rules again."""
+
+    def rule_errors(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """The rules' messages by field, from whichever of `values` were given and valid."""
+        return {}
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            if isinstance(detail, dict) and isinstance(data, Mapping):
+                rules = self.rule_errors(self._valid_values(data))
+                detail = {**_as_details(rules), **detail}
+            raise serializers.ValidationError(detail) from error
+        if rules := self.rule_errors(values):
+            raise serializers.ValidationError(_as_details(rules))
+        return values
+
+    def _valid_values(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for field in self._writable_fields:
+            try:
+                values[str(field.field_name)] = field.run_validation(field.get_value(data))
+            except (serializers.ValidationError, serializers.SkipField):
+                continue
+        return values
+
+
+def _as_details(messages: Mapping[str, str]) -> dict[str, Any]:
+    return {name: [ErrorDetail(text, code="invalid")] for name, text in messages.items()}
+
+
+class ContactInputSerializer(OnePassSerializer):
     """The body of `POST /api/v1/contacts/`; the web form validates through it too."""
 
     received_at = serializers.DateTimeField(required=False)
@@ -174,7 +218,14 @@ class ContactInputSerializer(serializers.Serializer):
     concerns = serializers.CharField(max_length=MAX_CONCERNS_LENGTH)
     parental_awareness = serializers.ChoiceField(choices=ParentalAwareness.choices)
     parental_awareness_reason = serializers.CharField(
-        max_length=5_000, required=False, allow_blank=True, default=""
+        max_length=5_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Required (not blank) unless `parental_awareness` is `informed_and_consents`: why "
+            "the parents were not informed or did not consent."
+        ),
     )
     immediate_safety_concern = serializers.BooleanField(required=False, default=False)
 
@@ -184,6 +235,13 @@ class ContactInputSerializer(serializers.Serializer):
         if value < EARLIEST_RECEIVED_AT:
             raise serializers.ValidationError("A contact cannot be received before 2000.")
         return value
+
+    def rule_errors(self, values: Mapping[str, Any]) -> dict[str, str]:
+        if "parental_awareness" not in values:
+            return {}
+        return parental_awareness_errors(
+            values["parental_awareness"], values.get("parental_awareness_reason", "")
+        )
 
 
 def contact_create_from_input(*, actor: User, data: dict[str, Any], via: str) -> Contact:

@@ -256,6 +256,8 @@ def service_commands(beat_schedule: Path, web_address: str = WEB_ADDRESS) -> dic
     """The processes of `run`: web, Celery worker and beat (the fault tests start the same)."""
     bin_dir = Path(sys.executable).parent
     return {
+        # No gunicorn access log: `django.request` logs each refused request, once, as it does
+        # in production (docker-compose), where gunicorn keeps no access log either.
         "web": [
             str(bin_dir / "gunicorn"),
             "mach.wsgi",
@@ -263,8 +265,6 @@ def service_commands(beat_schedule: Path, web_address: str = WEB_ADDRESS) -> dic
             web_address,
             "--workers",
             "3",
-            "--access-logfile",
-            "-",
         ],
         # Gossip, mingle and heartbeat exchange worker-to-worker events through the broker; no
         # task here needs them, and restarting gossip after Redis vanished is what crashed the

@@ -3,15 +3,27 @@ that answer with the contact after a change."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import selectors
 from .audit import events_for
 from .models import Contact, ContactPerson, Kind, Referral, Team
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """A time shown in UTC (`Z`), whichever zone is active: DRF would show the active zone's
+    offset (Europe/London's `+01:00` in summer beside `Z` in winter), so one response could mix
+    offsets. Input is read as DRF reads it (a time without offset is London's)."""
+
+    def to_representation(self, value: datetime) -> str:
+        with timezone.override(UTC):
+            return super().to_representation(value)
 
 
 class ContactPersonSerializer(serializers.Serializer):
@@ -168,7 +180,7 @@ def _referrals_of(contact: Contact) -> list[Referral]:
 
 
 class EventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = UtcDateTimeField()
     actor = serializers.CharField(source="actor.username", default="system")
     action = serializers.CharField()
     from_state = serializers.CharField()

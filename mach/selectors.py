@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from .models import (
@@ -179,7 +179,22 @@ def match_proposals(
         proposals = proposals.filter(status=state)
     if person_id is not None:
         proposals = proposals.filter(Q(person_id=person_id) | Q(candidate_id=person_id))
-    return proposals
+    return with_last_contact_dates(proposals)
+
+
+def with_last_contact_dates(proposals: QuerySet[MatchProposal]) -> QuerySet[MatchProposal]:
+    """Each proposal with when its person and its candidate were last in a contact
+    (`person_last_contact_at`, `candidate_last_contact_at`), in the same query: how recently a
+    record was in use is one of the things that tell two records apart."""
+    return proposals.annotate(
+        person_last_contact_at=_last_contact_of("person_id"),
+        candidate_last_contact_at=_last_contact_of("candidate_id"),
+    )
+
+
+def _last_contact_of(person_field: str) -> Subquery:
+    links = ContactPerson.objects.filter(person_id=OuterRef(person_field))
+    return Subquery(links.order_by("-contact__received_at").values("contact__received_at")[:1])
 
 
 def person_merges() -> QuerySet[PersonMerge]:

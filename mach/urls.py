@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
 from . import workflows
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
+from .api.errors import api_not_found
 from .api.oversight import AccessLogApi, AlertAcknowledgeApi, AlertListApi
 from .api.people import (
     MatchProposalConfirmApi,
@@ -74,6 +75,8 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("api/v1/", include(api_v1)),
+    # Ends in a slash, so an address without one is still redirected (APPEND_SLASH) first.
+    re_path(r"^api/(?:.*/)?$", api_not_found),
     path("", include("mach.web.urls")),
     # Each workflow app's pages, under the app's own namespace (`triage:screening`).
     *(path("", include(urls.web)) for _, urls in workflows.url_modules.items() if urls.web),

@@ -111,6 +111,8 @@ def _register_schema_urls_and_tasks() -> None:
         ("OversightDecisionEnum", "triage.models.OversightDecision"),
         ("ConsultationExceptionStateEnum", "triage.models.ExceptionState"),
         ("PartnerRequestStateEnum", "triage.models.PartnerRequestState"),
+        # Named, so that another app's `agency` choices do not rename it.
+        ("AgencyEnum", "triage.models.Agency"),
     ):
         workflows.register_enum_name(name, choices)
     # Catches up on feedback whose on-commit message was lost (e.g. Redis was down).

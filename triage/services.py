@@ -4,7 +4,9 @@ one transaction, writes an event, and defers side effects until commit."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -57,6 +59,30 @@ def _locked_contact(contact: Contact) -> Contact:
     return Contact.objects.select_for_update().get(pk=contact.pk)
 
 
+def screening_guardrail_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """The screening's guardrails (G1, G2, G3, G4) by field, judged on whichever of the
+    screening's values are given: the input serializer reports them beside its own field
+    errors, `screening_submit` enforces them."""
+    errors: dict[str, str] = {}
+    if "childs_voice" in values and not values["childs_voice"].strip():
+        errors["childs_voice"] = (
+            "Record the child's words, or their lived experience and why words are not available."
+        )
+    if "history_analysis" in values and not values["history_analysis"].strip():
+        errors["history_analysis"] = "Analyse the history of the child, siblings and household."
+    if values.get("parents_consulted") is False and not (
+        values.get("parents_not_consulted_reason", "").strip()
+    ):
+        errors["parents_not_consulted_reason"] = "Say why the parents were not consulted."
+    if values.get("recommended_outcome") in STATUTORY and not (
+        values.get("alternatives_considered", "").strip()
+    ):
+        errors["alternatives_considered"] = (
+            "Record why early help and lower options were considered and rejected."
+        )
+    return errors
+
+
 def screening_submit(
     *,
     actor: User,
@@ -76,20 +102,16 @@ def screening_submit(
     voice, history analysis, why parents were not consulted, alternatives to a statutory
     outcome) and with 409 unless the contact is `received`."""
     require_role(actor, MACH_WORKERS)
-    errors: dict[str, str] = {}
-    if not childs_voice.strip():
-        errors["childs_voice"] = (
-            "Record the child's words, or their lived experience and why words are not available."
-        )
-    if not history_analysis.strip():
-        errors["history_analysis"] = "Analyse the history of the child, siblings and household."
-    if not parents_consulted and not parents_not_consulted_reason.strip():
-        errors["parents_not_consulted_reason"] = "Say why the parents were not consulted."
-    if recommended_outcome in STATUTORY and not alternatives_considered.strip():
-        errors["alternatives_considered"] = (
-            "Record why early help and lower options were considered and rejected."
-        )
-    if errors:
+    if errors := screening_guardrail_errors(
+        {
+            "childs_voice": childs_voice,
+            "history_analysis": history_analysis,
+            "parents_consulted": parents_consulted,
+            "parents_not_consulted_reason": parents_not_consulted_reason,
+            "recommended_outcome": recommended_outcome,
+            "alternatives_considered": alternatives_considered,
+        }
+    ):
         raise ValidationError(errors)
     with transaction.atomic(durable=True):
         contact = _locked_contact(contact)

@@ -16,6 +16,7 @@ from ..audit import log_child_access
 from ..inputs import PersonSummarySerializer
 from ..models import Person, User
 from ..permissions import CHILD_READERS, roles
+from ..representations import UtcDateTimeField
 
 
 class RelatedPersonSerializer(serializers.Serializer):
@@ -47,7 +48,7 @@ class ChildSerializer(PersonSummarySerializer):
 
 
 class EntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = UtcDateTimeField()
     kind = serializers.CharField()
     summary = serializers.CharField()
     record_id = serializers.IntegerField()
@@ -66,7 +67,9 @@ def _child_for(request: Request, child_id: int) -> Person:
 class ChildDetailApi(APIView):
     permission_classes = [roles(*CHILD_READERS)]
 
-    @extend_schema(operation_id="children_retrieve", responses=ChildSerializer)
+    @extend_schema(
+        operation_id="children_retrieve", summary="Read a child's record", responses=ChildSerializer
+    )
     def get(self, request: Request, child_id: int) -> Response:
         return Response(ChildSerializer(_child_for(request, child_id)).data)
 
@@ -76,6 +79,7 @@ class ChildChronologyApi(APIView):
 
     @extend_schema(
         operation_id="children_chronology",
+        summary="Read a child's chronology",
         responses=EntrySerializer(many=True),
         description="Every event for the child, siblings and household adults, newest first.",
     )

@@ -139,6 +139,7 @@ class ContactListCreateApi(APIView):
 
     @extend_schema(
         operation_id="contacts_list",
+        summary="List contacts",
         parameters=[
             OpenApiParameter("state", str, enum=State.values),
             OpenApiParameter("rag", str, enum=Rag.values),
@@ -186,6 +187,7 @@ class ContactListCreateApi(APIView):
 
     @extend_schema(
         operation_id="contacts_create",
+        summary="Submit a contact",
         request=ContactInputSerializer,
         responses={
             201: PolymorphicProxySerializer(
@@ -233,7 +235,11 @@ class ContactDetailApi(APIView):
 
     permission_classes = [roles(*CHILD_READERS, Role.PARTNER_AGENCY)]
 
-    @extend_schema(operation_id="contacts_retrieve", responses=ContactDetailSerializer)
+    @extend_schema(
+        operation_id="contacts_retrieve",
+        summary="Read a contact and its timeline",
+        responses=ContactDetailSerializer,
+    )
     def get(self, request: Request, contact_id: int) -> Response:
         user = request.user
         assert isinstance(user, User)

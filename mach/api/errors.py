@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import page_not_found
 from django_fsm import TransitionNotAllowed
 from rest_framework import exceptions, status
@@ -24,6 +25,12 @@ class Unavailable(exceptions.APIException):
     default_code = "unavailable"
 
 
+class TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The body is too large."
+    default_code = "too_large"
+
+
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This change is not allowed in the record's current state."
@@ -38,6 +45,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.ValidationError(detail)
     elif isinstance(exc, (TransitionNotAllowed, AlreadyDone)):
         exc = Conflict(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = TooLarge(f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
     elif isinstance(exc, SuspiciousOperation):
         exc = exceptions.ParseError(str(exc) or "The request could not be read.")
     elif isinstance(exc, DATABASE_ERRORS):
@@ -46,6 +55,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response["Retry-After"] = str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
         return response
     return drf_exception_handler(exc, context)
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Every address under /api/ that no endpoint matches (`/api/v1/children/abc/`): JSON,
+    even with DEBUG on, where Django would answer `handler404`'s place with its HTML page.
+    Exempt from the CSRF check, which would answer a signed-in POST with its HTML 403: there
+    is nothing here to protect."""
+    return JsonResponse({"detail": "Not found."}, status=404)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

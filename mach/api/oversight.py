@@ -72,6 +72,7 @@ class AlertListApi(APIView):
 
     @extend_schema(
         operation_id="alerts_list",
+        summary="List your team's open alerts",
         responses=page_of(AlertSerializer(many=True), "AlertPage"),
         parameters=[OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)],
         description="Open alerts for your team, newest first.",
@@ -90,6 +91,7 @@ class AlertAcknowledgeApi(APIView):
 
     @extend_schema(
         operation_id="alerts_acknowledge",
+        summary="Acknowledge an alert",
         request=AcknowledgeSerializer,
         responses={200: AlertSerializer},
         description="Acknowledge an open alert of your team; a second acknowledgement gets 409.",
@@ -126,6 +128,7 @@ class AccessLogApi(APIView):
 
     @extend_schema(
         operation_id="access_log_list",
+        summary="Read a child's access log",
         parameters=[
             OpenApiParameter("child", int, required=True),
             OpenApiParameter("cursor", str),

@@ -4,8 +4,9 @@ one person, and undoing a merge that was wrong."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -14,10 +15,11 @@ from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..audit import log_child_access
-from ..inputs import ReasonSerializer
+from ..inputs import AddressSerializer, ReasonSerializer, address_of
 from ..models import Kind, MatchProposal, Person, PersonMerge, User
 from ..openapi import page_of
 from ..permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
+from ..representations import UtcDateTimeField
 from .oversight import NewestFirst
 
 
@@ -44,9 +46,31 @@ class MatchPersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ProposedPersonSerializer(MatchPersonSerializer):
+    """One side of a match proposal: what tells two records apart (record number, address,
+    the NHS number's last 3 digits, when it was last in a contact)."""
+
+    nhs_number = serializers.CharField(source="masked_nhs_number", read_only=True)
+    address = serializers.SerializerMethodField()
+    last_contact_at = serializers.SerializerMethodField()
+
+    class Meta(MatchPersonSerializer.Meta):
+        fields = [*MatchPersonSerializer.Meta.fields, "address", "last_contact_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(AddressSerializer)
+    def get_address(self, person: Person) -> dict[str, str]:
+        return address_of(person)
+
+    @extend_schema_field(UtcDateTimeField(allow_null=True))
+    def get_last_contact_at(self, person: Person) -> str | None:
+        last = self.context["last_contact_at"]
+        return None if last is None else UtcDateTimeField().to_representation(last)
+
+
 class MatchProposalSerializer(serializers.ModelSerializer):
-    person = MatchPersonSerializer(read_only=True)
-    candidate = MatchPersonSerializer(read_only=True)
+    person = serializers.SerializerMethodField()
+    candidate = serializers.SerializerMethodField()
     state = serializers.CharField(source="status", read_only=True)
     decided_by = _username()
 
@@ -63,6 +87,16 @@ class MatchProposalSerializer(serializers.ModelSerializer):
             "decided_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(ProposedPersonSerializer)
+    def get_person(self, proposal: MatchProposal) -> dict[str, Any]:
+        last = getattr(proposal, "person_last_contact_at", None)
+        return ProposedPersonSerializer(proposal.person, context={"last_contact_at": last}).data
+
+    @extend_schema_field(ProposedPersonSerializer)
+    def get_candidate(self, proposal: MatchProposal) -> dict[str, Any]:
+        last = getattr(proposal, "candidate_last_contact_at", None)
+        return ProposedPersonSerializer(proposal.candidate, context={"last_contact_at": last}).data
 
 
 class MovedRowsSerializer(serializers.Serializer):
@@ -144,6 +178,7 @@ class MatchProposalListApi(APIView):
 
     @extend_schema(
         operation_id="match_proposals_list",
+        summary="List proposed record matches",
         parameters=[
             OpenApiParameter("state", str, enum=MatchProposal.Status.values),
             OpenApiParameter("person", int, description="proposals naming this person"),
@@ -177,6 +212,7 @@ class MatchProposalConfirmApi(APIView):
 
     @extend_schema(
         operation_id="match_proposals_confirm",
+        summary="Confirm a proposed match (merge the records)",
         request=ReasonSerializer,
         responses={200: PersonMergeSerializer},
         description=(
@@ -200,6 +236,7 @@ class MatchProposalRejectApi(APIView):
 
     @extend_schema(
         operation_id="match_proposals_reject",
+        summary="Reject a proposed match",
         request=ReasonSerializer,
         responses={200: MatchProposalSerializer},
         description="The two records are different people; 409 when already decided.",
@@ -216,7 +253,11 @@ class MatchProposalRejectApi(APIView):
 class PersonMergeDetailApi(APIView):
     permission_classes = [roles(*CHILD_READERS)]
 
-    @extend_schema(operation_id="person_merges_retrieve", responses=PersonMergeSerializer)
+    @extend_schema(
+        operation_id="person_merges_retrieve",
+        summary="Read a merge of two records",
+        responses=PersonMergeSerializer,
+    )
     def get(self, request: Request, merge_id: int) -> Response:
         merge = get_object_or_404(selectors.person_merges(), pk=merge_id)
         _log_children_shown(request, (merge.duplicate, merge.kept))
@@ -228,6 +269,7 @@ class PersonMergeUndoApi(APIView):
 
     @extend_schema(
         operation_id="person_merges_undo",
+        summary="Undo a merge",
         request=ReasonSerializer,
         responses={200: PersonMergeSerializer},
         description=(

@@ -74,6 +74,11 @@ class Rag(models.TextChoices):
 
 
 OPEN_STATES = (State.RECEIVED, State.AWAITING_OVERSIGHT)
+# What an open contact waits for, and from whom, as the worklist says it.
+AWAITED = {
+    State.RECEIVED: "Screening by a worker",
+    State.AWAITING_OVERSIGHT: "Oversight by a manager",
+}
 
 
 class ContactQuerySet(models.QuerySet["Contact"]):
@@ -168,6 +173,11 @@ class Contact(Timed):
     def is_overdue(self, now: datetime | None = None) -> bool:
         """Open and past its decision deadline (`ContactQuerySet.overdue` in SQL)."""
         return self.is_open and self.decision_due_at < (now or timezone.now())
+
+    @property
+    def awaited(self) -> str:
+        """What the contact waits for, and from whom; blank once decided."""
+        return AWAITED.get(State(self.state), "")
 
     @transition(field=state, source=State.RECEIVED, target=State.AWAITING_OVERSIGHT)
     def send_for_oversight(self) -> None:

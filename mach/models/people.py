@@ -119,6 +119,17 @@ class Person(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def masked_nhs_number(self) -> str:
+        """The NHS number with all but its last 3 digits hidden (`*** *** *919`): enough to
+        tell two records apart in a match proposal, without copying the number about."""
+        return f"*** *** *{self.nhs_number[-3:]}" if self.nhs_number else ""
+
+    @property
+    def address_text(self) -> str:
+        parts = (self.address_line1, self.address_line2, self.town, self.postcode)
+        return ", ".join(part for part in parts if part)
+
     def kept_record(self) -> Person:
         """The record this person now lives on: itself, or the end of its chain of merges.
 

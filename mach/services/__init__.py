@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .alerts import alert_acknowledge
 from .common import AlreadyDone, publish, require_role
-from .contacts import contact_create, intake_team_for
+from .contacts import contact_create, intake_team_for, parental_awareness_errors
 from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
 from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
 from .referrals import previous_referral, referrals_open
@@ -20,6 +20,7 @@ __all__ = [
     "intake_team_for",
     "match_proposal_confirm",
     "match_proposal_reject",
+    "parental_awareness_errors",
     "person_match_or_create",
     "person_merge",
     "person_merge_undo",

@@ -47,6 +47,15 @@ def intake_team_for(actor: User) -> Team:
     return Team.objects.intake()
 
 
+def parental_awareness_errors(parental_awareness: str, reason: str) -> dict[str, str]:
+    """Spec section 4: a contact the parents do not know of, or do not consent to, says why."""
+    if parental_awareness != ParentalAwareness.INFORMED_AND_CONSENTS and not reason.strip():
+        return {
+            "parental_awareness_reason": "Say why the parents were not informed or did not consent."
+        }
+    return {}
+
+
 def contact_create(
     *,
     actor: User,
@@ -71,15 +80,9 @@ def contact_create(
     saved unless all of it is.
     """
     require_role(actor, CONTACT_SUBMITTERS)
-    errors: dict[str, str] = {}
+    errors = parental_awareness_errors(parental_awareness, parental_awareness_reason)
     if not children:
         errors["children"] = "Name at least one child."
-    if parental_awareness != ParentalAwareness.INFORMED_AND_CONSENTS and not (
-        parental_awareness_reason.strip()
-    ):
-        errors["parental_awareness_reason"] = (
-            "Say why the parents were not informed or did not consent."
-        )
     if errors:
         raise ValidationError(errors)
     received_at = received_at or timezone.now()

@@ -63,9 +63,11 @@ def _contact_page(
 ) -> HttpResponse:
     contact = read_contact_and_log_access(request, contact_id)
     links = list(contact.contact_people.all())
-    proposals = MatchProposal.objects.filter(
-        person_id__in=[link.person_id for link in links], status=MatchProposal.Status.PROPOSED
-    ).select_related("candidate")
+    proposals = selectors.with_last_contact_dates(
+        MatchProposal.objects.filter(
+            person_id__in=[link.person_id for link in links], status=MatchProposal.Status.PROPOSED
+        ).select_related("candidate")
+    )
     by_person: dict[int, list[MatchProposal]] = {}
     for proposal in proposals:
         by_person.setdefault(proposal.person_id, []).append(proposal)

@@ -17,12 +17,7 @@ from ..timescales import LONDON
 from .forms import Field, bind, date_value, errors_by_field, read_date
 
 MAX_ROWS = 20
-CONCERN_FIELDS = (
-    "concerns",
-    "parental_awareness",
-    "parental_awareness_reason",
-    "immediate_safety_concern",
-)
+CONCERN_FIELDS = ("concerns", "parental_awareness", "parental_awareness_reason")
 TIME = re.compile(r"^(\d{1,2})[:.](\d{2})$")
 REFERRER = (
     ("name", "Name", "name"),
@@ -33,6 +28,12 @@ REFERRER = (
 )
 # The form's questions about the contact itself, in the order of the page.
 QUESTIONS = (
+    # First on the page: the answer that decides how fast everything else must happen.
+    Field(
+        "immediate_safety_concern",
+        "There is an immediate concern for a child's safety",
+        kind="checkbox",
+    ),
     Field(
         "received_at",
         "Date received",
@@ -84,11 +85,6 @@ QUESTIONS = (
         kind="textarea",
         hint="Needed unless the parents were informed and consent",
         noun="why the parents were not informed or did not consent",
-    ),
-    Field(
-        "immediate_safety_concern",
-        "There is an immediate concern for a child's safety",
-        kind="checkbox",
     ),
 )
 # The questions for each child and adult: `name` is the API's field ("address-town" is the town
@@ -243,7 +239,16 @@ class ContactForm:
 
     def all_fields(self) -> list[Field]:
         """Every field in the order of the page, so the error summary follows it."""
-        when = [self.fields[name] for name in ("received_at", "received_time", "channel", "source")]
+        when = [
+            self.fields[name]
+            for name in (
+                "immediate_safety_concern",
+                "received_at",
+                "received_time",
+                "channel",
+                "source",
+            )
+        ]
         people = [item for row in (*self.children, *self.adults) for item in row.fields]
         return when + self.referrer_fields + people + self.concern_fields
 

@@ -135,10 +135,10 @@ def test_body_that_is_not_an_object_is_a_400(
     assert response.json()["non_field_errors"]
 
 
-def test_oversized_body_is_a_400(police: User, api_as: Callable[[User], APIClient]) -> None:
+def test_oversized_body_is_a_413(police: User, api_as: Callable[[User], APIClient]) -> None:
     response = api_as(police).post(URL, contact_body(concerns="x" * 2_000_000), format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert Contact.objects.count() == 0
 
 

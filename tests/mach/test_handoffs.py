@@ -30,7 +30,8 @@ def test_a_next_step_no_app_handles_is_recorded_on_the_contact_not_dropped(
     api_as: Api,
     signed_in: SignedIn,
 ) -> None:
-    contact = screened_contact(recommended_outcome="strategy_discussion")
+    # Strategy discussions are opened by strategy_meetings now; immediate protection by no app.
+    contact = screened_contact(recommended_outcome="immediate_protection")
 
     _decide(api_as, manager, contact)
 
@@ -38,7 +39,7 @@ def test_a_next_step_no_app_handles_is_recorded_on_the_contact_not_dropped(
     events = api_as(manager).get(f"/api/v1/contacts/{contact['id']}/").json()["events"]
     not_handled = [event for event in events if event["action"] == "next_step_not_handled"]
     assert len(not_handled) == 1
-    assert "strategy discussion" in not_handled[0]["reason"]
+    assert "immediate protection" in not_handled[0]["reason"]
     page = page_text(signed_in(manager).get(f"/contacts/{contact['id']}/"))
     assert "Not handled here" in page
 

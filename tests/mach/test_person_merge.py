@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 
 from mach.models import (
     AccessLog,
+    Contact,
     ContactPerson,
     Event,
     MatchProposal,
@@ -506,6 +508,22 @@ def test_proposal_list_shows_both_records_and_the_reason(
         "postcode": "TS1 2AB",
     }
     assert "same date of birth" in row["reason"]
+
+
+def test_a_proposal_shows_what_tells_the_two_records_apart(worker: APIClient) -> None:
+    records = make_records(worker, kept={**AMY, "nhs_number": "9434765919"})
+
+    response = worker.get("/api/v1/match-proposals/", {"person": records.kept})
+
+    [row] = response.json()["results"]
+    kept = row["candidate"]
+    assert kept["id"] == records.kept
+    assert kept["nhs_number"] == "*** *** *919"
+    assert kept["address"] == {"line1": "", "line2": "", "town": "", "postcode": "TS1 2AB"}
+    received = Contact.objects.get(pk=records.first_contact).received_at
+    assert kept["last_contact_at"].endswith("Z")
+    assert datetime.fromisoformat(kept["last_contact_at"]) == received
+    assert row["person"]["last_contact_at"] is not None
 
 
 def test_proposal_list_logs_each_child_shown(

@@ -44,8 +44,9 @@ schema = schemathesis.openapi.from_dict(_published_schema())
 
 @pytest.fixture
 def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
-    """A token per role, and records for the readers to find: a contact from the partner, and
-    one screened and agreed, with its referral and assessment."""
+    """A token per role, and records for the readers to find: a contact from the partner, one
+    screened and agreed, with its referral and assessment, and one whose agreed decision opened
+    a strategy discussion."""
     settings.API_THROTTLE_RATES = {key: "100000/minute" for key in settings.API_THROTTLE_RATES}
     tokens = {
         role: user_create(username=f"fuzz.{role}", role=role, team_slug=team)[1]
@@ -64,6 +65,20 @@ def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
         tokens[Role.MANAGER],
         f"/api/v1/contacts/{decided['id']}/oversight/",
         {"decision": "agree", "outcome": "assessment", "rationale": "Proportionate."},
+    )
+    ben = {"first_name": "Ben", "last_name": "Jones", "date_of_birth": "2018-07-09"}
+    harm = _post(
+        tokens[Role.SOCIAL_WORKER], "/api/v1/contacts/", contact_body(children=[ben], adults=[])
+    )
+    _post(
+        tokens[Role.SOCIAL_WORKER],
+        f"/api/v1/contacts/{harm['id']}/screening/",
+        screening_body(rag="red", recommended_outcome="strategy_discussion"),
+    )
+    _post(
+        tokens[Role.MANAGER],
+        f"/api/v1/contacts/{harm['id']}/oversight/",
+        {"decision": "agree", "rationale": "Reasonable cause to suspect significant harm."},
     )
     return tokens
 
@@ -98,10 +113,11 @@ def test_every_operation_answers_a_social_worker_as_the_schema_says(
     _call(case, live_server.url, tokens[Role.SOCIAL_WORKER])
 
 
-# A partner agency's system submits contacts, follows their status and answers information
-# requests; every other operation refuses it before reading any input (403, documented).
+# A partner agency's system submits contacts, follows their status, answers information
+# requests and reads the strategy discussions it is invited to; every other operation refuses
+# it before reading any input (403, documented).
 @schema.include(
-    path_regex=r"^/api/v1/(contacts/(\{contact_id\}/)?|partner-requests/.*)$"
+    path_regex=r"^/api/v1/(contacts/(\{contact_id\}/)?|partner-requests/.*|strategy-discussions/.*)$"
 ).parametrize()
 @FUZZ_SETTINGS
 def test_a_partner_agency_is_answered_as_the_schema_says(

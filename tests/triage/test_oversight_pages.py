@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mach.models import AccessLog, Contact, Referral, Role, User
@@ -155,3 +157,24 @@ def test_a_pattern_is_reviewed_on_its_page_before_the_decision(
     flag.refresh_from_db()
     assert (flag.reviewed_by, flag.conclusion) == (manager, "Escalating incidents.")
     assert response.status_code == 302
+
+
+def test_the_queue_shows_when_the_contacts_own_decision_is_already_overdue(
+    manager: User, screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    late = screened_contact()
+    on_time = screened_contact()
+    Contact.objects.filter(pk=late["id"]).update(
+        decision_due_at=timezone.now() - timedelta(hours=3)
+    )
+
+    html = page_text(signed_in(manager).get("/oversight/"))
+
+    rows = {
+        reference: row
+        for row in re.findall(r"<tr class=\"govuk-table__row\">.*?</tr>", html, re.S)
+        for reference in re.findall(r">(CON-\d{7})</a>", row)
+    }
+    assert "Decision overdue" in rows[late["reference"]]
+    assert "overdue by 3 h" in rows[late["reference"]]
+    assert "Decision overdue" not in rows[on_time["reference"]]

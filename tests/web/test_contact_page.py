@@ -3,6 +3,7 @@ timeline; and the child page with the chronology."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -145,3 +146,18 @@ def test_the_child_page_shows_the_chronology_of_siblings(
     assert f"Contact {ben_only.json()['reference']}" in html
     assert "Jo Smith" in html
     assert AccessLog.objects.filter(user=worker, child_id=amy, via=f"/children/{amy}/").exists()
+
+
+def test_a_proposed_match_shows_what_tells_the_two_records_apart(
+    worker: User, signed_in: SignedIn, proposed: dict[str, Any]
+) -> None:
+    html = page_text(signed_in(worker).get(f"/contacts/{proposed['contact']}/"))
+
+    listed = re.sub(r"<[^>]+>", " ", html)
+    listed = re.sub(r"\s+", " ", listed)
+    existing = Person.objects.get(pk=proposed["existing"])
+    assert f"Record number {existing.pk}" in listed
+    assert "Address 1 High Street, Middlesbrough, TS1 2AB" in listed
+    assert "NHS number ending *** *** *919" in listed
+    assert "9434765919" not in html
+    assert f"Last contact {existing.contacts.get().received_at:%-d %B %Y}" in listed

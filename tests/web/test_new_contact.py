@@ -3,6 +3,7 @@ GOV.UK errors that keep what was typed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -176,3 +177,15 @@ def test_an_error_after_a_blank_row_is_shown_on_the_row_it_belongs_to(
     assert summary_links(page_text(response)) == [
         ("adults-1-date_of_birth-day", "A date of birth cannot be in the future.")
     ]
+
+
+def test_the_immediate_safety_question_comes_before_every_other_question(
+    worker: User, signed_in: SignedIn
+) -> None:
+    html = signed_in(worker).get("/contacts/new/").content.decode()
+
+    questions = re.findall(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', html)
+    asked = [
+        name for name in questions if name != "csrfmiddlewaretoken" and not name.endswith("-count")
+    ]
+    assert asked[0] == "immediate_safety_concern"

@@ -154,3 +154,22 @@ def test_a_partner_agency_cannot_open_the_worklist(
 
     assert response.status_code == 403
     assert b"You cannot open this page" in response.content
+
+
+def _row_of(html: str, reference: str) -> str:
+    row = re.search(rf"<tr[^>]*>(?:(?!</tr>).)*>{reference}</a>(?:(?!</tr>).)*</tr>", html, re.S)
+    assert row, reference
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row[0]))
+
+
+def test_each_contact_shows_who_holds_it_and_what_it_waits_for(
+    worker: User, signed_in: SignedIn
+) -> None:
+    received = ContactFactory()
+    screened = ContactFactory(state="awaiting_oversight")
+
+    html = page_text(signed_in(worker).get("/worklist/"))
+
+    team = Team.objects.intake().name
+    assert f"{team} Waiting for: screening by a worker" in _row_of(html, received.reference)
+    assert f"{team} Waiting for: oversight by a manager" in _row_of(html, screened.reference)

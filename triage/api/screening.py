@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,13 +15,14 @@ from rest_framework.views import APIView
 
 from mach import selectors as core_selectors
 from mach.audit import read_contact_and_log_access
+from mach.inputs import OnePassSerializer
 from mach.models import AccessLog, Contact, Rag, User
 from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 from mach.representations import ContactDetailSerializer
 
 from .. import selectors, services
 from ..models import OversightDecision, PatternFlag, Screening
-from ..thresholds import Outcome
+from ..thresholds import STATUTORY, Outcome
 
 
 def _user(request: Request) -> User:
@@ -28,20 +30,39 @@ def _user(request: Request) -> User:
     return request.user
 
 
-class ScreeningInputSerializer(serializers.Serializer):
+class ScreeningInputSerializer(OnePassSerializer):
     threshold_level = serializers.IntegerField(min_value=1, max_value=4)
     rag = serializers.ChoiceField(choices=Rag.choices)
-    childs_voice = serializers.CharField(max_length=20_000, allow_blank=True)
-    history_analysis = serializers.CharField(max_length=20_000, allow_blank=True)
+    childs_voice = serializers.CharField(
+        max_length=20_000, allow_blank=True, help_text="Required (not blank): G2."
+    )
+    history_analysis = serializers.CharField(
+        max_length=20_000, allow_blank=True, help_text="Required (not blank): G3."
+    )
     parents_consulted = serializers.BooleanField()
     parents_not_consulted_reason = serializers.CharField(
-        max_length=5_000, required=False, allow_blank=True, default=""
+        max_length=5_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required (not blank) when `parents_consulted` is false: why not (G1).",
     )
     analysis = serializers.CharField(max_length=20_000)
     recommended_outcome = serializers.ChoiceField(choices=Outcome.choices)
     alternatives_considered = serializers.CharField(
-        max_length=10_000, required=False, allow_blank=True, default=""
+        max_length=10_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Required (not blank) when `recommended_outcome` is statutory ("
+            + ", ".join(f"`{outcome.value}`" for outcome in sorted(STATUTORY))
+            + "): the lower options considered and why they were rejected (G4)."
+        ),
     )
+
+    def rule_errors(self, values: Mapping[str, Any]) -> dict[str, str]:
+        return services.screening_guardrail_errors(values)
 
 
 class ScreeningSerializer(serializers.ModelSerializer):

@@ -1,0 +1,118 @@
+"""Reads of strategy discussions, s47 enquiries and conferences, already scoped to what the
+user may see: MACH readers see all; a partner agency only the discussions its organisation is
+invited to, and no enquiry or conference."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db.models import QuerySet
+
+from mach.models import Role, User
+from mach.permissions import CHILD_READERS
+from mach.workflows import Entry
+
+from .models import Conference, DiscussionChild, S47Enquiry, StrategyDiscussion
+
+
+def discussions_visible_to(user: User) -> QuerySet[StrategyDiscussion]:
+    discussions = StrategyDiscussion.objects.prefetch_related(
+        "discussion_children", "invitees", "attendees", "information", "actions"
+    )
+    if user.has_role(*CHILD_READERS):
+        return discussions
+    if user.has_role(Role.PARTNER_AGENCY) and user.team_id is not None:
+        invited = StrategyDiscussion.objects.filter(
+            invitees__organisation_team_id=user.team_id
+        ).values("pk")
+        return discussions.filter(pk__in=invited)
+    return StrategyDiscussion.objects.none()
+
+
+def enquiries_visible_to(user: User) -> QuerySet[S47Enquiry]:
+    if not user.has_role(*CHILD_READERS):
+        return S47Enquiry.objects.none()
+    return S47Enquiry.objects.select_related("discussion", "lead_practitioner").prefetch_related(
+        "enquiries"
+    )
+
+
+def conferences_visible_to(user: User) -> QuerySet[Conference]:
+    if not user.has_role(*CHILD_READERS):
+        return Conference.objects.none()
+    return Conference.objects.select_related("discussion").prefetch_related("children")
+
+
+def child_ids_of(discussion: StrategyDiscussion) -> list[int]:
+    return [entry.child_id for entry in discussion.discussion_children.all()]
+
+
+def discussions_of_referrals(referral_ids: Sequence[int]) -> dict[int, StrategyDiscussion]:
+    """The discussion each of these referrals opened, by referral id."""
+    return {
+        entry.referral_id: entry.discussion
+        for entry in DiscussionChild.objects.filter(referral_id__in=referral_ids).select_related(
+            "discussion"
+        )
+        if entry.referral_id is not None
+    }
+
+
+def strategy_entries(person_ids: Sequence[int]) -> list[Entry]:
+    """Discussions, s47 enquiries and conferences about these people, for the chronology."""
+    entries = [
+        Entry(
+            at=entry.discussion.held_at or entry.discussion.created_at,
+            kind="strategy_discussion",
+            summary=(
+                f"Strategy discussion ({entry.discussion.get_state_display().lower()})"
+                + (f": {entry.get_decision_display()}" if entry.decision else "")
+            ),
+            record_id=entry.discussion_id,
+            person_ids=(entry.child_id,),
+            state=entry.discussion.state,
+        )
+        for entry in DiscussionChild.objects.filter(child_id__in=person_ids).select_related(
+            "discussion"
+        )
+    ]
+    entries += [
+        Entry(
+            at=enquiry.completed_at or enquiry.discussion.created_at,
+            kind="s47_enquiry",
+            summary=(
+                f"Section 47 enquiry from {enquiry.started_on:%d %b %Y}"
+                + (f": {enquiry.get_outcome_display()}" if enquiry.outcome else "")
+                + (
+                    " (conference not required)"
+                    if enquiry.outcome and not enquiry.conference_required
+                    else ""
+                )
+            ),
+            record_id=enquiry.pk,
+            person_ids=(enquiry.child_id,),
+            state=enquiry.state,
+        )
+        for enquiry in S47Enquiry.objects.filter(child_id__in=person_ids).select_related(
+            "discussion"
+        )
+    ]
+    for conference in (
+        Conference.objects.filter(children__in=person_ids).prefetch_related("children").distinct()
+    ):
+        entries.append(
+            Entry(
+                at=conference.created_at,
+                kind="conference",
+                summary=(
+                    f"Initial child protection conference due {conference.due_date:%d %b %Y}"
+                    + (f": {conference.get_outcome_display()}" if conference.outcome else "")
+                ),
+                record_id=conference.pk,
+                person_ids=tuple(
+                    child.pk for child in conference.children.all() if child.pk in person_ids
+                ),
+                state=conference.state,
+            )
+        )
+    return entries

@@ -1,0 +1,77 @@
+"""Every role on every strategy discussion, s47 enquiry and conference endpoint: the roles
+api.md names get past the door (whatever the record's state then answers), every other role is
+refused, and so is an anonymous request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from mach.models import Role, User
+from tests.conftest import Api
+
+pytestmark = pytest.mark.django_db
+
+ALL_ROLES = [role.value for role in Role]
+READERS = {"social_worker", "manager", "edt_worker", "auditor"}
+WORKERS = {"social_worker", "manager"}
+INVITED_PARTNER = {"partner_agency"}
+
+MATRIX: list[tuple[str, str, set[str]]] = [
+    ("get", "/api/v1/strategy-discussions/", READERS | INVITED_PARTNER),
+    ("post", "/api/v1/strategy-discussions/", {"manager"}),
+    ("get", "/api/v1/strategy-discussions/{discussion}/", READERS | INVITED_PARTNER),
+    ("post", "/api/v1/strategy-discussions/{discussion}/invitations/", WORKERS),
+    ("post", "/api/v1/strategy-discussions/{discussion}/held/", WORKERS),
+    ("post", "/api/v1/strategy-discussions/{discussion}/information/", WORKERS | INVITED_PARTNER),
+    ("post", "/api/v1/strategy-discussions/{discussion}/decision/", WORKERS),
+    ("post", "/api/v1/strategy-discussions/{discussion}/actions/", WORKERS),
+    ("post", "/api/v1/strategy-actions/{action}/complete/", WORKERS),
+    ("get", "/api/v1/s47-enquiries/", READERS),
+    ("get", "/api/v1/s47-enquiries/{enquiry}/", READERS),
+    ("patch", "/api/v1/s47-enquiries/{enquiry}/", WORKERS),
+    ("post", "/api/v1/s47-enquiries/{enquiry}/complete/", WORKERS),
+    ("get", "/api/v1/conferences/", READERS),
+    ("get", "/api/v1/conferences/{conference}/", READERS),
+    ("patch", "/api/v1/conferences/{conference}/", WORKERS),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"), MATRIX, ids=[f"{m} {p}" for m, p, _ in MATRIX]
+)
+def test_each_role_is_allowed_or_refused(
+    method: str,
+    path: str,
+    allowed: set[str],
+    records: dict[str, int],
+    make_user: Callable[..., User],
+    api_as: Api,
+) -> None:
+    url = path.format(**records)
+    for role in ALL_ROLES:
+        team = "cleveland-police" if role == Role.PARTNER_AGENCY else None
+        response = getattr(api_as(make_user(role, team=team)), method)(url, {}, format="json")
+
+        if role in allowed:
+            # Past the door: the empty body or the record's state may still be refused.
+            assert response.status_code in {200, 201, 400, 409}, (role, response.content)
+        else:
+            assert response.status_code in {403, 404}, (role, response.content)
+    assert getattr(APIClient(), method)(url, {}, format="json").status_code in {401, 403}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [(m, p) for m, p, allowed in MATRIX if allowed & INVITED_PARTNER and "{" in p],
+)
+def test_a_partner_not_invited_is_told_nothing_exists(
+    method: str, path: str, records: dict[str, int], make_user: Callable[..., User], api_as: Api
+) -> None:
+    school = make_user(Role.PARTNER_AGENCY, team="linthorpe-primary")
+
+    response = getattr(api_as(school), method)(path.format(**records), {}, format="json")
+
+    assert response.status_code == 404
