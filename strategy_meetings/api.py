@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from mach.audit import log_child_access
 from mach.models import AccessLog, Role, User
 from mach.openapi import page_of
-from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
+from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 
 from . import services
 from .inputs import (
@@ -303,7 +303,7 @@ LIST_PARAMETERS = [OpenApiParameter("cursor", str), OpenApiParameter("page_size"
 
 class DiscussionListApi(APIView):
     def get_permissions(self) -> list[Any]:
-        allowed = (Role.MANAGER,) if self.request.method == "POST" else DISCUSSION_READERS
+        allowed = MANAGERS if self.request.method == "POST" else DISCUSSION_READERS
         return [roles(*allowed)()]
 
     @extend_schema(

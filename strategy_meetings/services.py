@@ -16,7 +16,7 @@ from django.utils import timezone
 from mach import timescales, workflows
 from mach.audit import record_event
 from mach.models import Contact, Person, Referral, Role, Team, User
-from mach.permissions import MACH_WORKERS
+from mach.permissions import MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone, require_role
 
 from . import invitations
@@ -133,7 +133,7 @@ def discussion_request(
 ) -> StrategyDiscussion:
     """A manager asks for a discussion on an open case (G7: the cause and why lower-level
     help will not do are required, 400 otherwise)."""
-    require_role(actor, (Role.MANAGER,))
+    require_role(actor, MANAGERS)
     errors = {}
     if not reasonable_cause.strip():
         errors["reasonable_cause"] = "Record the reasonable cause to suspect significant harm."
@@ -216,7 +216,7 @@ def discussion_hold(
     ahead without the minimum; 409 without children's social care, police and health present
     and without that reason."""
     require_role(actor, MACH_WORKERS)
-    if proceeded_without_minimum_reason.strip() and not actor.has_role(Role.MANAGER):
+    if proceeded_without_minimum_reason.strip() and not actor.has_role(*MANAGERS):
         raise PermissionDenied("Only a manager records why a discussion proceeded.")
     if not analysis.strip():
         raise ValidationError({"analysis": "Record what the information means for the child."})

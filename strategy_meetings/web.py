@@ -25,7 +25,7 @@ from rest_framework import serializers
 
 from mach.audit import events_for, log_child_access
 from mach.models import AccessLog, Contact, Person, Role, User
-from mach.permissions import CHILD_READERS, MACH_WORKERS
+from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone
 from mach.timescales import LONDON
 from mach.web.forms import Field, bind, run_form
@@ -184,7 +184,7 @@ def _questions(form: str, discussion: StrategyDiscussion, user: User) -> list[Fi
                     kind="textarea",
                 )
             ]
-            if user.has_role(Role.MANAGER)
+            if user.has_role(*MANAGERS)
             else []
         )
         return [

@@ -76,21 +76,21 @@ def test_a_case_opened_after_the_contact_arrived_still_makes_no_second_referral(
 
 @pytest.fixture
 def open_discussions(make_user: Callable[..., User]) -> Iterator[User]:
-    """What the strategy_meetings app will register: a referral to a strategy discussion that
-    no app here handles stands in for an open discussion, allocated to one worker."""
+    """What another app registers: a referral to immediate protection, a next step no app here
+    opens, stands in for that app's open record, allocated to one worker."""
     worker = make_user(Role.SOCIAL_WORKER, team="mach-south")
     workflows.register_open_case_kind(
-        "strategy_discussion",
+        "immediate_protection",
         workflows.OpenCaseKind(
-            label="Strategy discussion",
-            records=lambda: Referral.objects.filter(outcome="strategy_discussion"),
+            label="Immediate protection",
+            records=lambda: Referral.objects.filter(outcome="immediate_protection"),
             worker_id=lambda record: worker.pk,
         ),
     )
     try:
         yield worker
     finally:
-        workflows.open_case_kinds.remove("strategy_discussion")
+        workflows.open_case_kinds.remove("immediate_protection")
 
 
 def test_an_app_registers_what_counts_as_an_open_case(
@@ -99,7 +99,7 @@ def test_an_app_registers_what_counts_as_an_open_case(
     api_as: Api,
     open_discussions: User,
 ) -> None:
-    discussion = {"recommended_outcome": "strategy_discussion"}
+    discussion = {"recommended_outcome": "immediate_protection"}
     first = screened_contact({"received_at": "2026-11-02T10:00:00+00:00"}, **discussion)
     api_as(manager).post(f"/api/v1/contacts/{first['id']}/oversight/", AGREE, format="json")
 
@@ -111,7 +111,7 @@ def test_an_app_registers_what_counts_as_an_open_case(
     )
 
     assert second["open_case"] == {
-        "kind": "strategy_discussion",
+        "kind": "immediate_protection",
         "record_id": Referral.objects.get().pk,
         "allocated_worker_id": open_discussions.pk,
     }

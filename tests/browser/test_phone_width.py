@@ -40,7 +40,13 @@ def records(person_with_role: Callable[..., User]) -> dict[str, int]:
 
     contact("2026-11-02T10:00:00+00:00")
     received = contact("2026-11-03T10:00:00+00:00")
-    services.parent_consultation_record(actor=worker, contact=received, summary="Agreed.")
+    services.parent_consultation_record(
+        actor=worker,
+        contact=received,
+        consulted_with="Jo Smith (mother)",
+        method="phone",
+        summary="Agreed.",
+    )
     assert police.team is not None
     services.partner_request_send(
         actor=worker,

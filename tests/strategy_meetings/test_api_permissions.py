@@ -15,13 +15,14 @@ from tests.conftest import Api
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [role.value for role in Role]
-READERS = {"social_worker", "manager", "edt_worker", "auditor"}
-WORKERS = {"social_worker", "manager"}
+MANAGERS = {"manager", "service_manager"}
+READERS = {"social_worker", *MANAGERS, "edt_worker", "auditor"}
+WORKERS = {"social_worker", *MANAGERS}
 INVITED_PARTNER = {"partner_agency"}
 
 MATRIX: list[tuple[str, str, set[str]]] = [
     ("get", "/api/v1/strategy-discussions/", READERS | INVITED_PARTNER),
-    ("post", "/api/v1/strategy-discussions/", {"manager"}),
+    ("post", "/api/v1/strategy-discussions/", MANAGERS),
     ("get", "/api/v1/strategy-discussions/{discussion}/", READERS | INVITED_PARTNER),
     ("post", "/api/v1/strategy-discussions/{discussion}/invitations/", WORKERS),
     ("post", "/api/v1/strategy-discussions/{discussion}/held/", WORKERS),
