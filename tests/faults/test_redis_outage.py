@@ -58,9 +58,11 @@ def test_redis_killed_and_restarted_under_load(
     # A web process pays one failed connection attempt now and then; none waits on the broker.
     assert max(seconds for _status, seconds in during_outage) < 1, during_outage
     assert Contact.objects.count() == total
+    # A liveness bound, not a speed target: about 20 s on a quiet machine, several times that
+    # when the machine is busy with other tests.
     wait_for(
         lambda: Alert.objects.filter(notified_at__isnull=False).count() == 2 * total,
-        seconds=90,
+        seconds=240,
         what="every contact alerted and escalated, every alert emailed",
     )
     assert Alert.objects.filter(level=1).count() == Alert.objects.filter(level=2).count() == total
