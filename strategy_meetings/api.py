@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mach.audit import log_child_access
+from mach.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from mach.idempotency import idempotent
 from mach.models import AccessLog, Role, User
 from mach.openapi import page_of
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
@@ -255,6 +257,12 @@ def _discussion_response(request: Request, discussion_id: int, status: int = 200
     )
 
 
+def _discussion_replayed(request: Request, body: Any) -> Any:
+    """A replayed create shows the child's record again, so it is in the access log again."""
+    _discussion_shown(request, body["id"])
+    return body
+
+
 def _discussion_write(
     request: Request,
     discussion_id: int,
@@ -337,7 +345,9 @@ class DiscussionListApi(APIView):
             "A manager asks for a discussion on an open case: the reasonable cause to suspect "
             "significant harm and why lower-level help will not do (G7)."
         ),
+        parameters=[IDEMPOTENCY_KEY],
     )
+    @idempotent(on_replay=_discussion_replayed)
     def post(self, request: Request) -> Response:
         payload = DiscussionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

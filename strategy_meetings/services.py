@@ -144,7 +144,9 @@ def discussion_request(
     if errors:
         raise ValidationError(errors)
     team_id = actor.team_id or Team.objects.intake().pk
-    with transaction.atomic(durable=True):
+    # Not durable: the API runs it inside the transaction that keeps its Idempotency-Key, so
+    # the key and the discussion are saved together or not at all.
+    with transaction.atomic():
         discussion = _new_discussion(
             actor=actor,
             team_id=team_id,

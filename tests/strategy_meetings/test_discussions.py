@@ -71,6 +71,33 @@ def test_a_manager_opens_one_with_the_cause_and_why_lower_help_will_not_do(
     assert created.json()["state"] == "requested"
 
 
+def test_a_replayed_request_creates_nothing_and_a_reused_key_with_another_body_is_409(
+    discussion: dict[str, Any], manager: User, api_as: Api
+) -> None:
+    body = {
+        "children": discussion["children"],
+        "rag": "amber",
+        "reasonable_cause": "Disclosure of sexual abuse at school.",
+        "lower_options_rejected": "Early help cannot protect from an adult in the home.",
+    }
+    api = api_as(manager)
+
+    def post(sent: dict[str, Any]) -> Any:
+        return api.post(
+            "/api/v1/strategy-discussions/", sent, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+        )
+
+    first, replay = post(body), post(body)
+    other = post({**body, "rag": "red"})
+
+    assert first.status_code == 201, first.content
+    assert replay.status_code == 201
+    assert replay.json() == first.json()
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert other.status_code == 409
+    assert StrategyDiscussion.objects.count() == 2  # the oversight's and the manager's one
+
+
 def test_invitees_are_emailed_a_calendar_invitation(
     discussion: dict[str, Any],
     social_worker: User,
