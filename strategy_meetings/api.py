@@ -85,6 +85,13 @@ class AttendeeOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DiscussionAttendeeOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendee
+        fields = ["agency", "name", "role", "can_decide_for_agency"]
+        read_only_fields = fields
+
+
 class InformationOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgencyInformation
@@ -117,7 +124,7 @@ class DiscussionSerializer(serializers.ModelSerializer):
     children = serializers.SerializerMethodField()
     decisions = DiscussionChildSerializer(many=True, source="discussion_children")
     invitees = InviteeOutSerializer(many=True)
-    attendees = AttendeeOutSerializer(many=True)
+    attendees = DiscussionAttendeeOutSerializer(many=True)
     information = InformationOutSerializer(many=True)
     actions = StrategyActionSerializer(many=True)
     minimum_attendance_met = serializers.SerializerMethodField()
@@ -386,7 +393,8 @@ class DiscussionHeldApi(APIView):
         request=HeldSerializer,
         responses=DiscussionSerializer,
         description=(
-            "409 without a children's social care, a police and a health attendee unless a "
+            "409 without a children's social care, a police and a health attendee who can "
+            "decide for their agency (`can_decide_for_agency`) unless a "
             "manager gives `proceeded_without_minimum_reason` (403 from anyone else)."
         ),
     )

@@ -215,8 +215,8 @@ def discussion_hold(
 ) -> StrategyDiscussion:
     """Record the discussion as held. 400 without an analysis, or with one that only copies an
     agency's information; 403 when someone other than a manager gives the reason for going
-    ahead without the minimum; 409 without children's social care, police and health present
-    and without that reason."""
+    ahead without the minimum; 409 without someone able to decide for children's social care,
+    for police and for health present, and without that reason."""
     require_role(actor, MACH_WORKERS)
     if proceeded_without_minimum_reason.strip() and not actor.has_role(Role.MANAGER):
         raise PermissionDenied("Only a manager records why a discussion proceeded.")
@@ -230,12 +230,13 @@ def discussion_hold(
         discussion = _locked(discussion)
         if discussion.state != DiscussionState.REQUESTED:
             raise AlreadyDone("This discussion is not awaiting being held.")
-        missing = missing_agencies({attendee["agency"] for attendee in attendees})
+        missing = missing_agencies({a["agency"] for a in attendees if a["can_decide_for_agency"]})
         if missing and not proceeded_without_minimum_reason.strip():
             raise AlreadyDone(
                 "Minimum attendance not met (missing: "
                 + ", ".join(missing)
-                + "); a manager must record why it proceeded."
+                + "): each needs an attendee who can decide for their agency; a manager must "
+                "record why it proceeded."
             )
         Attendee.objects.bulk_create(
             Attendee(discussion=discussion, **attendee) for attendee in attendees

@@ -15,8 +15,9 @@ from tests.conftest import Api
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [role.value for role in Role]
-READERS = {"social_worker", "manager", "edt_worker", "auditor"}
-WORKERS = {"social_worker", "manager"}
+# api.md: a service manager may everything a manager may.
+READERS = {"social_worker", "manager", "service_manager", "edt_worker", "auditor"}
+WORKERS = {"social_worker", "manager", "service_manager"}
 INVITED_PARTNER = {"partner_agency"}
 
 MATRIX: list[tuple[str, str, set[str]]] = [

@@ -146,6 +146,36 @@ def test_held_without_the_minimum_attendance_is_refused(
     assert StrategyDiscussion.objects.get().state == "requested"
 
 
+def test_an_attendee_who_cannot_decide_for_their_agency_does_not_count_toward_the_minimum(
+    discussion: dict[str, Any], social_worker: User, api_as: Api
+) -> None:
+    listening_only = [
+        {**attendee, "can_decide_for_agency": attendee["agency"] != "police"}
+        for attendee in MINIMUM
+    ]
+
+    response = api_as(social_worker).post(
+        _url(discussion, "held/"), held_body(attendees=listening_only), format="json"
+    )
+
+    assert response.status_code == 409
+    assert "missing: police" in response.json()["detail"]
+    assert StrategyDiscussion.objects.get().state == "requested"
+
+
+def test_each_attendee_says_whether_they_can_decide_for_their_agency(
+    discussion: dict[str, Any], social_worker: User, api_as: Api
+) -> None:
+    unsaid = [{k: v for k, v in a.items() if k != "can_decide_for_agency"} for a in MINIMUM]
+
+    response = api_as(social_worker).post(
+        _url(discussion, "held/"), held_body(attendees=unsaid), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "can_decide_for_agency" in response.json()["attendees"]["0"]
+
+
 def test_only_a_manager_records_why_it_proceeded_without_the_minimum(
     discussion: dict[str, Any], social_worker: User, manager: User, api_as: Api
 ) -> None:

@@ -25,11 +25,14 @@ def _held_form(**overrides: str) -> dict[str, str]:
         "held_time": "10:00",
         "childrens_social_care_name": "Sam Worker",
         "childrens_social_care_role": "Social worker",
+        "childrens_social_care_can_decide": "yes",
         "police_name": "DS Patel",
         "police_role": "Detective sergeant",
+        "police_can_decide": "yes",
         "police_information": "Two call-outs since March.",
         "health_name": "Dr Khan",
         "health_role": "Named nurse",
+        "health_can_decide": "yes",
         "analysis": "The violence is escalating with the child present: likely harm.",
     }
     form.update(overrides)
@@ -48,6 +51,20 @@ def test_held_without_health_is_refused_on_the_page_naming_health(
     assert "Minimum attendance not met (missing: health)" in page_text(refused)
     assert held.status_code == 302
     assert StrategyDiscussion.objects.get().state == "held"
+
+
+def test_on_the_page_a_police_attendee_who_cannot_decide_leaves_police_missing(
+    discussion: dict[str, Any], social_worker: User, signed_in: SignedIn
+) -> None:
+    url = f"/strategy-discussions/{discussion['id']}/held/"
+    form = _held_form()
+    del form["police_can_decide"]  # the box left unticked
+
+    refused = signed_in(social_worker).post(url, form)
+
+    assert refused.status_code == 400
+    assert "Minimum attendance not met (missing: police)" in page_text(refused)
+    assert StrategyDiscussion.objects.get().state == "requested"
 
 
 def test_an_invited_police_user_records_its_information_on_the_page(
