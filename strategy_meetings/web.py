@@ -743,6 +743,11 @@ def _conference_page(
         {
             "conference": conference,
             "children": children,
+            # Stored as the API took them: the agency is shown by its name, not its code.
+            "attendees": [
+                {**attendee, "agency": Agency(attendee["agency"]).label}
+                for attendee in conference.attendees
+            ],
             "fields": fields,
             "error_summary": [(item.anchor, item.error) for item in fields if item.error],
             "safety_plan_handled": workflows.handles("safety_plan"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mach.models import User
 from strategy_meetings.models import AgencyInformation, Conference, StrategyDiscussion
+from tests.conftest import Api
 from tests.web.conftest import SignedIn, page_text
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +127,21 @@ def test_the_conference_page_warns_of_a_late_date_and_the_safety_plan_not_handle
     assert saved.status_code == 302
     assert "after the due date. Why: Chair ill." in shown
     assert "Not handled here" in shown
+
+
+def test_the_conference_page_shows_who_attended(
+    records: dict[str, int], social_worker: User, api_as: Api, signed_in: SignedIn
+) -> None:
+    conference = Conference.objects.get(pk=records["conference"])
+    attendees = [{"agency": "health", "name": "Dr Khan", "role": "Named nurse"}]
+    recorded = api_as(social_worker).patch(
+        f"/api/v1/conferences/{conference.pk}/", {"attendees": attendees}, format="json"
+    )
+
+    shown = page_text(signed_in(social_worker).get(f"/conferences/{conference.pk}/"))
+
+    assert recorded.status_code == 200, recorded.content
+    assert "Dr Khan, Named nurse (Health)" in shown
 
 
 def test_the_printable_record_shows_information_by_agency_and_the_decisions(
