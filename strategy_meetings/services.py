@@ -92,10 +92,14 @@ def _new_discussion(
 
 
 def discussion_open_from_referral(*, actor: User, referral: Referral) -> StrategyDiscussion:
-    """The hand-off of a `strategy_discussion` decision: one discussion per contact, naming
+    """The hand-off of a `strategy_discussion` decision (a contact's screening or, later, an
+    assessment's outcome): one discussion per contact while it is awaiting being held, naming
     each child's referral; runs inside the decision's transaction."""
     contact = Contact.objects.get(pk=referral.contact_id)
-    discussion = StrategyDiscussion.objects.filter(contact=contact).first()
+    # A discussion already held or decided is not reopened: a later decision gets its own.
+    discussion = StrategyDiscussion.objects.filter(
+        contact=contact, state=DiscussionState.REQUESTED
+    ).first()
     if discussion is None:
         screening = _latest_screening(contact)
         discussion = _new_discussion(
@@ -106,8 +110,11 @@ def discussion_open_from_referral(*, actor: User, referral: Referral) -> Strateg
             reasonable_cause=screening.get("analysis", "") or contact.concerns,
             lower_options_rejected=screening.get("alternatives_considered", ""),
         )
+    # A referral names only the discussion it opened first (one each): an assessment that
+    # came of that discussion and finds s47 after all opens a new one for the same child.
+    first = not DiscussionChild.objects.filter(referral=referral).exists()
     DiscussionChild.objects.create(
-        discussion=discussion, child_id=referral.child_id, referral=referral
+        discussion=discussion, child_id=referral.child_id, referral=referral if first else None
     )
     return discussion
 

@@ -251,6 +251,42 @@ def test_no_s47_assessment_hands_over_to_the_assessment_app(
     assert [a["child"] for a in assessments] == held["children"]
 
 
+def test_an_assessment_after_a_discussion_finding_s47_after_all_opens_a_new_discussion(
+    held: dict[str, Any], social_worker: User, manager: User, api_as: Api
+) -> None:
+    worker = api_as(social_worker)
+    decide(worker, held, "no_s47_assessment")
+    assessment = worker.get("/api/v1/assessments/").json()["results"][0]
+    worker.patch(
+        f"/api/v1/assessments/{assessment['id']}/",
+        {
+            "child_seen_on": timezone.localdate().isoformat(),
+            "child_seen_alone": True,
+            "childs_voice": "Amy said her dad hurt her again.",
+            "family_network_involvement": "Grandmother spoken to.",
+            "analysis": "A new disclosure: likely significant harm.",
+            "factors": ["3B"],
+        },
+        format="json",
+    )
+    worker.post(
+        f"/api/v1/assessments/{assessment['id']}/submit/",
+        {"outcome": "strategy_discussion"},
+        format="json",
+    )
+
+    authorised = api_as(manager).post(
+        f"/api/v1/assessments/{assessment['id']}/authorise/",
+        {"authorise": True, "rationale": "Disclosure during the assessment."},
+        format="json",
+    )
+
+    assert authorised.status_code == 200, authorised.content
+    states = {d.pk: d.state for d in StrategyDiscussion.objects.all()}
+    assert states[held["id"]] == "decided"
+    assert sorted(states.values()) == ["decided", "requested"]
+
+
 def test_a_vague_action_is_refused_naming_what_is_missing(
     held: dict[str, Any], social_worker: User, api_as: Api
 ) -> None:
