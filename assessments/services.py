@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from mach import timescales
+from mach import timescales, workflows
 from mach.audit import record_event
 from mach.models import Referral, User
 from mach.permissions import MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone, require_role
+from mach.services.referrals import NEXT_STEP_NOT_HANDLED
 
 from .models import (
     Assessment,
@@ -216,4 +217,20 @@ def assessment_authorise(
             to_state=assessment.state,
             reason=rationale,
         )
+        if authorise and assessment.outcome == AssessmentOutcome.STRATEGY_DISCUSSION:
+            _open_strategy_discussion(actor, assessment)
     return assessment
+
+
+def _open_strategy_discussion(actor: User, assessment: Assessment) -> None:
+    """Spec 11: an s47 outcome needs a strategy discussion (spec 7). Whichever app holds them
+    opens it through the registry, in this transaction; none here is recorded, never dropped."""
+    step = AssessmentOutcome.STRATEGY_DISCUSSION.value
+    if not workflows.open_next_step(actor=actor, referral=assessment.referral, step=step):
+        record_event(
+            actor=actor,
+            subject=assessment,
+            action=NEXT_STEP_NOT_HANDLED,
+            reason="The next step (strategy discussion) is not handled here.",
+            data={"step": step},
+        )

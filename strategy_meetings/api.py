@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mach.audit import log_child_access
+from mach.idempotency import PARAMETER as IDEMPOTENCY_KEY
+from mach.idempotency import idempotent
 from mach.models import AccessLog, Role, User
 from mach.openapi import page_of
 from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
@@ -83,6 +85,13 @@ class AttendeeOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DiscussionAttendeeOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendee
+        fields = ["agency", "name", "role", "can_decide_for_agency"]
+        read_only_fields = fields
+
+
 class InformationOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgencyInformation
@@ -115,7 +124,7 @@ class DiscussionSerializer(serializers.ModelSerializer):
     children = serializers.SerializerMethodField()
     decisions = DiscussionChildSerializer(many=True, source="discussion_children")
     invitees = InviteeOutSerializer(many=True)
-    attendees = AttendeeOutSerializer(many=True)
+    attendees = DiscussionAttendeeOutSerializer(many=True)
     information = InformationOutSerializer(many=True)
     actions = StrategyActionSerializer(many=True)
     minimum_attendance_met = serializers.SerializerMethodField()
@@ -255,6 +264,12 @@ def _discussion_response(request: Request, discussion_id: int, status: int = 200
     )
 
 
+def _discussion_replayed(request: Request, body: Any) -> Any:
+    """A replayed create shows the child's record again, so it is in the access log again."""
+    _discussion_shown(request, body["id"])
+    return body
+
+
 def _discussion_write(
     request: Request,
     discussion_id: int,
@@ -337,7 +352,9 @@ class DiscussionListApi(APIView):
             "A manager asks for a discussion on an open case: the reasonable cause to suspect "
             "significant harm and why lower-level help will not do (G7)."
         ),
+        parameters=[IDEMPOTENCY_KEY],
     )
+    @idempotent(on_replay=_discussion_replayed)
     def post(self, request: Request) -> Response:
         payload = DiscussionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -376,7 +393,8 @@ class DiscussionHeldApi(APIView):
         request=HeldSerializer,
         responses=DiscussionSerializer,
         description=(
-            "409 without a children's social care, a police and a health attendee unless a "
+            "409 without a children's social care, a police and a health attendee who can "
+            "decide for their agency (`can_decide_for_agency`) unless a "
             "manager gives `proceeded_without_minimum_reason` (403 from anyone else)."
         ),
     )

@@ -16,9 +16,24 @@ from . import services
 from .models import Conference, StrategyDiscussion
 
 MINIMUM = [
-    {"agency": "childrens_social_care", "name": "Sam Worker", "role": "Social worker"},
-    {"agency": "police", "name": "DS Patel", "role": "Detective sergeant"},
-    {"agency": "health", "name": "Dr Khan", "role": "Named nurse for safeguarding"},
+    {
+        "agency": "childrens_social_care",
+        "name": "Sam Worker",
+        "role": "Social worker",
+        "can_decide_for_agency": True,
+    },
+    {
+        "agency": "police",
+        "name": "DS Patel",
+        "role": "Detective sergeant",
+        "can_decide_for_agency": True,
+    },
+    {
+        "agency": "health",
+        "name": "Dr Khan",
+        "role": "Named nurse for safeguarding",
+        "can_decide_for_agency": True,
+    },
 ]
 INFORMATION = [
     {"agency": "police", "summary": "Two domestic abuse call-outs since March; father on bail."},

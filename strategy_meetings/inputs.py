@@ -71,6 +71,15 @@ class AttendeeSerializer(serializers.Serializer):
     role = serializers.CharField(max_length=200)
 
 
+class DiscussionAttendeeSerializer(AttendeeSerializer):
+    can_decide_for_agency = serializers.BooleanField(
+        help_text=(
+            "Senior enough to decide for their agency: only such attendees count toward the "
+            "minimum attendance."
+        )
+    )
+
+
 class InformationSerializer(serializers.Serializer):
     agency = serializers.ChoiceField(choices=Agency.choices)
     summary = serializers.CharField(max_length=TEXT)
@@ -78,7 +87,7 @@ class InformationSerializer(serializers.Serializer):
 
 class HeldSerializer(serializers.Serializer):
     held_at = serializers.DateTimeField()
-    attendees = serializers.ListField(child=AttendeeSerializer(), max_length=LIST)
+    attendees = serializers.ListField(child=DiscussionAttendeeSerializer(), max_length=LIST)
     information = serializers.ListField(
         child=InformationSerializer(), required=False, default=list, max_length=LIST
     )

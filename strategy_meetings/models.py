@@ -65,12 +65,15 @@ def guard(predicate: Callable[[Any], bool]) -> Callable[[models.Model], bool]:
 
 
 def missing_agencies(agencies: set[str]) -> list[str]:
-    """The minimum-attendance agencies not among `agencies`, in the national order."""
+    """The minimum-attendance agencies not among `agencies` (those with an attendee who can
+    decide for the agency), in the national order."""
     return [agency.value for agency in MINIMUM_ATTENDANCE if agency not in agencies]
 
 
 def has_minimum_attendance(discussion: StrategyDiscussion) -> bool:
-    return not missing_agencies({a.agency for a in discussion.attendees.all()})
+    return not missing_agencies(
+        {a.agency for a in discussion.attendees.all() if a.can_decide_for_agency}
+    )
 
 
 def may_be_held(discussion: StrategyDiscussion) -> bool:
@@ -213,6 +216,9 @@ class Attendee(models.Model):
     agency = models.CharField(max_length=32, choices=Agency.choices)
     name = models.CharField(max_length=200)
     role = models.CharField(max_length=200)
+    # Spec 7: the minimum attendance counts only people senior enough to decide for their
+    # agency; someone sent only to listen does not make the discussion quorate.
+    can_decide_for_agency = models.BooleanField()
 
     class Meta:
         ordering = ["id"]

@@ -92,10 +92,14 @@ def _new_discussion(
 
 
 def discussion_open_from_referral(*, actor: User, referral: Referral) -> StrategyDiscussion:
-    """The hand-off of a `strategy_discussion` decision: one discussion per contact, naming
+    """The hand-off of a `strategy_discussion` decision (a contact's screening or, later, an
+    assessment's outcome): one discussion per contact while it is awaiting being held, naming
     each child's referral; runs inside the decision's transaction."""
     contact = Contact.objects.get(pk=referral.contact_id)
-    discussion = StrategyDiscussion.objects.filter(contact=contact).first()
+    # A discussion already held or decided is not reopened: a later decision gets its own.
+    discussion = StrategyDiscussion.objects.filter(
+        contact=contact, state=DiscussionState.REQUESTED
+    ).first()
     if discussion is None:
         screening = _latest_screening(contact)
         discussion = _new_discussion(
@@ -106,8 +110,11 @@ def discussion_open_from_referral(*, actor: User, referral: Referral) -> Strateg
             reasonable_cause=screening.get("analysis", "") or contact.concerns,
             lower_options_rejected=screening.get("alternatives_considered", ""),
         )
+    # A referral names only the discussion it opened first (one each): an assessment that
+    # came of that discussion and finds s47 after all opens a new one for the same child.
+    first = not DiscussionChild.objects.filter(referral=referral).exists()
     DiscussionChild.objects.create(
-        discussion=discussion, child_id=referral.child_id, referral=referral
+        discussion=discussion, child_id=referral.child_id, referral=referral if first else None
     )
     return discussion
 
@@ -144,7 +151,9 @@ def discussion_request(
     if errors:
         raise ValidationError(errors)
     team_id = actor.team_id or Team.objects.intake().pk
-    with transaction.atomic(durable=True):
+    # Not durable: the API runs it inside the transaction that keeps its Idempotency-Key, so
+    # the key and the discussion are saved together or not at all.
+    with transaction.atomic():
         discussion = _new_discussion(
             actor=actor,
             team_id=team_id,
@@ -213,8 +222,8 @@ def discussion_hold(
 ) -> StrategyDiscussion:
     """Record the discussion as held. 400 without an analysis, or with one that only copies an
     agency's information; 403 when someone other than a manager gives the reason for going
-    ahead without the minimum; 409 without children's social care, police and health present
-    and without that reason."""
+    ahead without the minimum; 409 without someone able to decide for children's social care,
+    for police and for health present, and without that reason."""
     require_role(actor, MACH_WORKERS)
     if proceeded_without_minimum_reason.strip() and not actor.has_role(*MANAGERS):
         raise PermissionDenied("Only a manager records why a discussion proceeded.")
@@ -228,12 +237,13 @@ def discussion_hold(
         discussion = _locked(discussion)
         if discussion.state != DiscussionState.REQUESTED:
             raise AlreadyDone("This discussion is not awaiting being held.")
-        missing = missing_agencies({attendee["agency"] for attendee in attendees})
+        missing = missing_agencies({a["agency"] for a in attendees if a["can_decide_for_agency"]})
         if missing and not proceeded_without_minimum_reason.strip():
             raise AlreadyDone(
                 "Minimum attendance not met (missing: "
                 + ", ".join(missing)
-                + "); a manager must record why it proceeded."
+                + "): each needs an attendee who can decide for their agency; a manager must "
+                "record why it proceeded."
             )
         Attendee.objects.bulk_create(
             Attendee(discussion=discussion, **attendee) for attendee in attendees

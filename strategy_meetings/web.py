@@ -106,6 +106,9 @@ for _agency in ATTENDANCE_ROWS:
         HeldForm._declared_fields[f"{_agency}_{_part}"] = serializers.CharField(
             max_length=_length, required=False, allow_blank=True, default=""
         )
+    HeldForm._declared_fields[f"{_agency}_can_decide"] = serializers.BooleanField(
+        required=False, default=False
+    )
 
 
 class ActionForm(serializers.Serializer):
@@ -174,6 +177,11 @@ def _questions(form: str, discussion: StrategyDiscussion, user: User) -> list[Fi
             rows += [
                 Field(f"{agency}_name", f"{label}: who attended", noun=f"who attended ({label})"),
                 Field(f"{agency}_role", f"{label}: their role"),
+                Field(
+                    f"{agency}_can_decide",
+                    f"{label}: senior enough to decide for the agency",
+                    kind="checkbox",
+                ),
                 Field(f"{agency}_information", f"{label}: information shared", kind="textarea"),
             ]
         reason = (
@@ -315,7 +323,7 @@ def _discussion_context(discussion: StrategyDiscussion) -> dict[str, Any]:
         "invitees": list(discussion.invitees.all()),
         "information": list(discussion.information.all()),
         "actions": list(discussion.actions.select_related("child")),
-        "missing": missing_agencies({attendee.agency for attendee in attendees}),
+        "missing": missing_agencies({a.agency for a in attendees if a.can_decide_for_agency}),
         "minimum": [Agency(agency).label for agency in MINIMUM_ATTENDANCE],
         "enquiries": list(discussion.enquiries.select_related("child")),
         "conference": Conference.objects.filter(discussion=discussion).first(),
@@ -432,7 +440,12 @@ def _hold(user: User, discussion: StrategyDiscussion, data: dict[str, Any]) -> s
     if held_at > timezone.now():
         raise ValidationError({"held_on": "A discussion cannot be held in the future."})
     attendees = [
-        {"agency": agency, "name": data[f"{agency}_name"], "role": data[f"{agency}_role"]}
+        {
+            "agency": agency,
+            "name": data[f"{agency}_name"],
+            "role": data[f"{agency}_role"],
+            "can_decide_for_agency": data[f"{agency}_can_decide"],
+        }
         for agency in ATTENDANCE_ROWS
         if data[f"{agency}_name"].strip()
     ]
@@ -453,7 +466,7 @@ def _hold(user: User, discussion: StrategyDiscussion, data: dict[str, Any]) -> s
         )
     except AlreadyDone as error:
         # Shown beside the first missing agency, where the user must act.
-        missing = missing_agencies({attendee["agency"] for attendee in attendees})
+        missing = missing_agencies({a["agency"] for a in attendees if a["can_decide_for_agency"]})
         if missing:
             raise ValidationError({f"{missing[0]}_name": str(error)}) from None
         raise
@@ -730,6 +743,11 @@ def _conference_page(
         {
             "conference": conference,
             "children": children,
+            # Stored as the API took them: the agency is shown by its name, not its code.
+            "attendees": [
+                {**attendee, "agency": Agency(attendee["agency"]).label}
+                for attendee in conference.attendees
+            ],
             "fields": fields,
             "error_summary": [(item.anchor, item.error) for item in fields if item.error],
             "safety_plan_handled": workflows.handles("safety_plan"),

@@ -20,6 +20,8 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..audit import log_child_access, read_contact_and_log_access
+from ..idempotency import PARAMETER as IDEMPOTENCY_KEY
+from ..idempotency import idempotent
 from ..inputs import ChildInputSerializer, ContactInputSerializer, contact_create_from_input
 from ..models import (
     Contact,
@@ -33,7 +35,6 @@ from ..models.contacts import ContactQuerySet
 from ..openapi import page_of
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, roles
 from ..representations import ContactDetailSerializer, ContactSerializer, people_of
-from .idempotency import HEADER, idempotent
 
 
 class ContactStatusSerializer(serializers.ModelSerializer):
@@ -202,17 +203,7 @@ class ContactListCreateApi(APIView):
             "and decision_due_at, and the children as it sent them, nothing about existing "
             "records."
         ),
-        parameters=[
-            OpenApiParameter(
-                HEADER,
-                str,
-                OpenApiParameter.HEADER,
-                description=(
-                    "A replay with the same key and body returns the original response and "
-                    "creates nothing; the same key with another body gets 409."
-                ),
-            )
-        ],
+        parameters=[IDEMPOTENCY_KEY],
     )
     @idempotent(on_replay=_replayed)
     def post(self, request: Request) -> Response:

@@ -180,6 +180,26 @@ def test_a_manager_other_than_the_submitter_authorises_completion(
     assert Assessment.objects.get(pk=assessment["id"]).next_alert_at is None
 
 
+def test_an_authorised_s47_outcome_opens_a_strategy_discussion_for_the_child(
+    assessment: dict[str, Any], social_worker: User, manager: User, api_as: Api
+) -> None:
+    worker = api_as(social_worker)
+    worker.patch(_url(assessment), FINDINGS, format="json")
+    worker.post(_url(assessment, "submit/"), {"outcome": "strategy_discussion"}, format="json")
+    before = api_as(manager).get("/api/v1/strategy-discussions/").json()["results"]
+
+    authorised = api_as(manager).post(
+        _url(assessment, "authorise/"),
+        {"authorise": True, "rationale": "Disclosure during the assessment."},
+        format="json",
+    )
+    after = api_as(manager).get("/api/v1/strategy-discussions/").json()["results"]
+
+    assert authorised.status_code == 200, authorised.content
+    assert before == []
+    assert [(d["state"], d["children"]) for d in after] == [("requested", [assessment["child"]])]
+
+
 def test_a_manager_cannot_authorise_their_own_submission(
     assessment: dict[str, Any], manager: User, api_as: Api
 ) -> None:

@@ -97,8 +97,10 @@ def test_a_contact_goes_from_screening_to_a_child_protection_plan_through_the_pa
     page.get_by_label("Time").last.fill(f"{earlier:%H:%M}")
     page.get_by_label("Children's social care: who attended").fill("Sam Worker")
     page.get_by_label("Children's social care: their role").fill("Social worker")
+    page.get_by_label("Children's social care: senior enough to decide for the agency").check()
     page.get_by_label("Police: who attended").fill("DS Patel")
     page.get_by_label("Police: their role").fill("Detective sergeant")
+    page.get_by_label("Police: senior enough to decide for the agency").check()
     page.get_by_label("Analysis", exact=True).fill(
         "A disclosure backed by police history: likely harm."
     )
@@ -106,6 +108,10 @@ def test_a_contact_goes_from_screening_to_a_child_protection_plan_through_the_pa
     expect(page.locator(".govuk-error-summary")).to_contain_text("missing: health")
     page.get_by_label("Health: who attended").fill("Dr Khan")
     page.get_by_label("Health: their role").fill("Named nurse")
+    page.get_by_role("button", name="Record as held").click()
+    # Someone sent only to listen does not make it quorate.
+    expect(page.locator(".govuk-error-summary")).to_contain_text("missing: health")
+    page.get_by_label("Health: senior enough to decide for the agency").check()
     page.get_by_role("button", name="Record as held").click()
     expect(page.get_by_text("The discussion is recorded as held.")).to_be_visible()
 

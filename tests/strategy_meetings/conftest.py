@@ -14,9 +14,19 @@ from strategy_meetings.models import Conference, S47Enquiry, StrategyDiscussion
 from tests.conftest import Api
 
 MINIMUM = [
-    {"agency": "childrens_social_care", "name": "Sam Worker", "role": "Social worker"},
-    {"agency": "police", "name": "DS Patel", "role": "Detective sergeant"},
-    {"agency": "health", "name": "Dr Khan", "role": "Named nurse"},
+    {
+        "agency": "childrens_social_care",
+        "name": "Sam Worker",
+        "role": "Social worker",
+        "can_decide_for_agency": True,
+    },
+    {
+        "agency": "police",
+        "name": "DS Patel",
+        "role": "Detective sergeant",
+        "can_decide_for_agency": True,
+    },
+    {"agency": "health", "name": "Dr Khan", "role": "Named nurse", "can_decide_for_agency": True},
 ]
 INFORMATION = [
     {"agency": "police", "summary": "Two call-outs for domestic abuse in March."},

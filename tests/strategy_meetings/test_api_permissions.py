@@ -15,6 +15,7 @@ from tests.conftest import Api
 pytestmark = pytest.mark.django_db
 
 ALL_ROLES = [role.value for role in Role]
+# api.md: a service manager may everything a manager may.
 MANAGERS = {"manager", "service_manager"}
 READERS = {"social_worker", *MANAGERS, "edt_worker", "auditor"}
 WORKERS = {"social_worker", *MANAGERS}

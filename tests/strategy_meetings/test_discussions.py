@@ -71,6 +71,33 @@ def test_a_manager_opens_one_with_the_cause_and_why_lower_help_will_not_do(
     assert created.json()["state"] == "requested"
 
 
+def test_a_replayed_request_creates_nothing_and_a_reused_key_with_another_body_is_409(
+    discussion: dict[str, Any], manager: User, api_as: Api
+) -> None:
+    body = {
+        "children": discussion["children"],
+        "rag": "amber",
+        "reasonable_cause": "Disclosure of sexual abuse at school.",
+        "lower_options_rejected": "Early help cannot protect from an adult in the home.",
+    }
+    api = api_as(manager)
+
+    def post(sent: dict[str, Any]) -> Any:
+        return api.post(
+            "/api/v1/strategy-discussions/", sent, format="json", HTTP_IDEMPOTENCY_KEY="k-1"
+        )
+
+    first, replay = post(body), post(body)
+    other = post({**body, "rag": "red"})
+
+    assert first.status_code == 201, first.content
+    assert replay.status_code == 201
+    assert replay.json() == first.json()
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert other.status_code == 409
+    assert StrategyDiscussion.objects.count() == 2  # the oversight's and the manager's one
+
+
 def test_invitees_are_emailed_a_calendar_invitation(
     discussion: dict[str, Any],
     social_worker: User,
@@ -117,6 +144,36 @@ def test_held_without_the_minimum_attendance_is_refused(
     assert response.status_code == 409
     assert "health" in response.json()["detail"]
     assert StrategyDiscussion.objects.get().state == "requested"
+
+
+def test_an_attendee_who_cannot_decide_for_their_agency_does_not_count_toward_the_minimum(
+    discussion: dict[str, Any], social_worker: User, api_as: Api
+) -> None:
+    listening_only = [
+        {**attendee, "can_decide_for_agency": attendee["agency"] != "police"}
+        for attendee in MINIMUM
+    ]
+
+    response = api_as(social_worker).post(
+        _url(discussion, "held/"), held_body(attendees=listening_only), format="json"
+    )
+
+    assert response.status_code == 409
+    assert "missing: police" in response.json()["detail"]
+    assert StrategyDiscussion.objects.get().state == "requested"
+
+
+def test_each_attendee_says_whether_they_can_decide_for_their_agency(
+    discussion: dict[str, Any], social_worker: User, api_as: Api
+) -> None:
+    unsaid = [{k: v for k, v in a.items() if k != "can_decide_for_agency"} for a in MINIMUM]
+
+    response = api_as(social_worker).post(
+        _url(discussion, "held/"), held_body(attendees=unsaid), format="json"
+    )
+
+    assert response.status_code == 400
+    assert "can_decide_for_agency" in response.json()["attendees"]["0"]
 
 
 def test_only_a_manager_records_why_it_proceeded_without_the_minimum(
@@ -192,6 +249,42 @@ def test_no_s47_assessment_hands_over_to_the_assessment_app(
     assert decided["state"] == "decided"
     assessments = api_as(social_worker).get("/api/v1/assessments/").json()["results"]
     assert [a["child"] for a in assessments] == held["children"]
+
+
+def test_an_assessment_after_a_discussion_finding_s47_after_all_opens_a_new_discussion(
+    held: dict[str, Any], social_worker: User, manager: User, api_as: Api
+) -> None:
+    worker = api_as(social_worker)
+    decide(worker, held, "no_s47_assessment")
+    assessment = worker.get("/api/v1/assessments/").json()["results"][0]
+    worker.patch(
+        f"/api/v1/assessments/{assessment['id']}/",
+        {
+            "child_seen_on": timezone.localdate().isoformat(),
+            "child_seen_alone": True,
+            "childs_voice": "Amy said her dad hurt her again.",
+            "family_network_involvement": "Grandmother spoken to.",
+            "analysis": "A new disclosure: likely significant harm.",
+            "factors": ["3B"],
+        },
+        format="json",
+    )
+    worker.post(
+        f"/api/v1/assessments/{assessment['id']}/submit/",
+        {"outcome": "strategy_discussion"},
+        format="json",
+    )
+
+    authorised = api_as(manager).post(
+        f"/api/v1/assessments/{assessment['id']}/authorise/",
+        {"authorise": True, "rationale": "Disclosure during the assessment."},
+        format="json",
+    )
+
+    assert authorised.status_code == 200, authorised.content
+    states = {d.pk: d.state for d in StrategyDiscussion.objects.all()}
+    assert states[held["id"]] == "decided"
+    assert sorted(states.values()) == ["decided", "requested"]
 
 
 def test_a_vague_action_is_refused_naming_what_is_missing(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mach.models import User
 from strategy_meetings.models import AgencyInformation, Conference, StrategyDiscussion
+from tests.conftest import Api
 from tests.web.conftest import SignedIn, page_text
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +26,14 @@ def _held_form(**overrides: str) -> dict[str, str]:
         "held_time": "10:00",
         "childrens_social_care_name": "Sam Worker",
         "childrens_social_care_role": "Social worker",
+        "childrens_social_care_can_decide": "yes",
         "police_name": "DS Patel",
         "police_role": "Detective sergeant",
+        "police_can_decide": "yes",
         "police_information": "Two call-outs since March.",
         "health_name": "Dr Khan",
         "health_role": "Named nurse",
+        "health_can_decide": "yes",
         "analysis": "The violence is escalating with the child present: likely harm.",
     }
     form.update(overrides)
@@ -48,6 +52,20 @@ def test_held_without_health_is_refused_on_the_page_naming_health(
     assert "Minimum attendance not met (missing: health)" in page_text(refused)
     assert held.status_code == 302
     assert StrategyDiscussion.objects.get().state == "held"
+
+
+def test_on_the_page_a_police_attendee_who_cannot_decide_leaves_police_missing(
+    discussion: dict[str, Any], social_worker: User, signed_in: SignedIn
+) -> None:
+    url = f"/strategy-discussions/{discussion['id']}/held/"
+    form = _held_form()
+    del form["police_can_decide"]  # the box left unticked
+
+    refused = signed_in(social_worker).post(url, form)
+
+    assert refused.status_code == 400
+    assert "Minimum attendance not met (missing: police)" in page_text(refused)
+    assert StrategyDiscussion.objects.get().state == "requested"
 
 
 def test_an_invited_police_user_records_its_information_on_the_page(
@@ -109,6 +127,21 @@ def test_the_conference_page_warns_of_a_late_date_and_the_safety_plan_not_handle
     assert saved.status_code == 302
     assert "after the due date. Why: Chair ill." in shown
     assert "Not handled here" in shown
+
+
+def test_the_conference_page_shows_who_attended(
+    records: dict[str, int], social_worker: User, api_as: Api, signed_in: SignedIn
+) -> None:
+    conference = Conference.objects.get(pk=records["conference"])
+    attendees = [{"agency": "health", "name": "Dr Khan", "role": "Named nurse"}]
+    recorded = api_as(social_worker).patch(
+        f"/api/v1/conferences/{conference.pk}/", {"attendees": attendees}, format="json"
+    )
+
+    shown = page_text(signed_in(social_worker).get(f"/conferences/{conference.pk}/"))
+
+    assert recorded.status_code == 200, recorded.content
+    assert "Dr Khan, Named nurse (Health)" in shown
 
 
 def test_the_printable_record_shows_information_by_agency_and_the_decisions(

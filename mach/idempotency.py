@@ -10,18 +10,36 @@ from functools import wraps
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..models import IdempotencyRecord, User
-from .errors import Conflict
+from .models import IdempotencyRecord, User
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
 
+# The header as every creating POST documents it.
+PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "A replay with the same key and body returns the original response and "
+        "creates nothing; the same key with another body gets 409."
+    ),
+)
+
 Handler = Callable[[Any, Request], Response]
+
+
+class KeyReused(exceptions.APIException):
+    # Here rather than `mach.api.errors.Conflict`: apps use this module and may not import
+    # mach.api; the error shape is the same.
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
 
 
 class _Refused(Exception):
@@ -94,7 +112,7 @@ def _replay(
 ) -> Response:
     record = IdempotencyRecord.objects.get(user=user, key=key)
     if record.request_hash != digest:
-        raise Conflict(f"{HEADER} {key!r} was already used with a different request body.")
+        raise KeyReused(f"{HEADER} {key!r} was already used with a different request body.")
     body = record.response_body
     if on_replay is not None:
         body = on_replay(request, body)
