@@ -72,11 +72,15 @@ class AttendeeSerializer(serializers.Serializer):
 
 
 class DiscussionAttendeeSerializer(AttendeeSerializer):
+    # Optional, so the body api.md publishes (agency, name, role) stays valid; false is what
+    # records an attendee too junior to decide, who then does not count toward the minimum.
     can_decide_for_agency = serializers.BooleanField(
+        required=False,
+        default=True,
         help_text=(
-            "Senior enough to decide for their agency: only such attendees count toward the "
-            "minimum attendance."
-        )
+            "Senior enough to decide for their agency (default true): only such attendees "
+            "count toward the minimum attendance."
+        ),
     )
 
 

@@ -163,17 +163,17 @@ def test_an_attendee_who_cannot_decide_for_their_agency_does_not_count_toward_th
     assert StrategyDiscussion.objects.get().state == "requested"
 
 
-def test_each_attendee_says_whether_they_can_decide_for_their_agency(
+def test_the_published_attendee_body_counts_as_able_to_decide_unless_it_says_not(
     discussion: dict[str, Any], social_worker: User, api_as: Api
 ) -> None:
-    unsaid = [{k: v for k, v in a.items() if k != "can_decide_for_agency"} for a in MINIMUM]
+    published = [{k: v for k, v in a.items() if k != "can_decide_for_agency"} for a in MINIMUM]
 
     response = api_as(social_worker).post(
-        _url(discussion, "held/"), held_body(attendees=unsaid), format="json"
+        _url(discussion, "held/"), held_body(attendees=published), format="json"
     )
 
-    assert response.status_code == 400
-    assert "can_decide_for_agency" in response.json()["attendees"]["0"]
+    assert response.status_code == 200, response.content
+    assert [a["can_decide_for_agency"] for a in response.json()["attendees"]] == [True] * 3
 
 
 def test_only_a_manager_records_why_it_proceeded_without_the_minimum(
