@@ -14,7 +14,7 @@ from mach import timescales, workflows
 from mach.audit import record_event
 from mach.models import Referral, User
 from mach.permissions import MACH_WORKERS, MANAGERS
-from mach.services import AlreadyDone, require_role
+from mach.services import AlreadyDone, action_complete, require_role
 from mach.services.referrals import NEXT_STEP_NOT_HANDLED
 
 from .models import (
@@ -113,17 +113,7 @@ def assessment_action_add(
 
 
 def assessment_action_complete(*, actor: User, action: AssessmentAction) -> AssessmentAction:
-    require_role(actor, MACH_WORKERS)
-    with transaction.atomic(durable=True):
-        action = AssessmentAction.objects.select_for_update().get(pk=action.pk)
-        if action.completed_on is not None:
-            raise AlreadyDone("This action is already complete.")
-        action.completed_on = timezone.localdate()
-        action.completed_by = actor
-        action.stop_clock()
-        action.save(update_fields=["completed_on", "completed_by", "next_alert_at"])
-        record_event(actor=actor, subject=action, action="assessment_action_completed")
-    return action
+    return action_complete(actor=actor, action=action, event="assessment_action_completed")
 
 
 def assessment_submit(

@@ -17,7 +17,7 @@ from mach import timescales, workflows
 from mach.audit import record_event
 from mach.models import Contact, Person, Referral, Role, Team, User
 from mach.permissions import MACH_WORKERS, MANAGERS
-from mach.services import AlreadyDone, require_role
+from mach.services import AlreadyDone, action_complete, require_role
 
 from . import invitations
 from .models import (
@@ -407,17 +407,7 @@ def strategy_action_add(
 
 
 def strategy_action_complete(*, actor: User, action: StrategyAction) -> StrategyAction:
-    require_role(actor, MACH_WORKERS)
-    with transaction.atomic(durable=True):
-        action = StrategyAction.objects.select_for_update().get(pk=action.pk)
-        if action.completed_on is not None:
-            raise AlreadyDone("This action is already complete.")
-        action.completed_on = timezone.localdate()
-        action.completed_by = actor
-        action.stop_clock()
-        action.save(update_fields=["completed_on", "completed_by", "next_alert_at"])
-        record_event(actor=actor, subject=action, action="strategy_action_completed")
-    return action
+    return action_complete(actor=actor, action=action, event="strategy_action_completed")
 
 
 S47_RECORD_FIELDS = ("lead_practitioner", "child_seen_on", "seen_alone", "childs_voice")

@@ -4,7 +4,7 @@ and why, and defers side effects until the transaction commits."""
 from __future__ import annotations
 
 from .alerts import alert_acknowledge
-from .common import AlreadyDone, publish, require_role
+from .common import AlreadyDone, action_complete, publish, require_role
 from .contacts import contact_create, intake_team_for, parental_awareness_errors
 from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
 from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
@@ -15,6 +15,7 @@ __all__ = [
     "AlreadyDone",
     "PersonInput",
     "PersonMatch",
+    "action_complete",
     "alert_acknowledge",
     "contact_create",
     "intake_team_for",

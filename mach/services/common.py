@@ -1,17 +1,22 @@
-"""What every service shares: the permission check, the conflict error, publishing tasks."""
+"""What every service shares: the permission check, the conflict error, publishing tasks,
+completing a workflow's action."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from celery import Task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
 
-from ..models import User
+from ..audit import record_event
+from ..models import Timed, User
+from ..permissions import MACH_WORKERS
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +60,23 @@ def enqueue_deadline_check(kind_key: str, item_id: int) -> None:
     from ..tasks import check_deadline
 
     publish(check_deadline, kind_key, item_id)
+
+
+ActionT = TypeVar("ActionT", bound=Timed)
+
+
+def action_complete(*, actor: User, action: ActionT, event: str) -> ActionT:
+    """A MACH worker marks a workflow's action (a `Timed` row with `completed_on` and
+    `completed_by`) complete and stops its clock, recording `event`. Completing it twice is
+    refused (`AlreadyDone`, 409); so is any other role (`PermissionDenied`)."""
+    require_role(actor, MACH_WORKERS)
+    with transaction.atomic(durable=True):
+        locked: Any = type(action)._default_manager.select_for_update().get(pk=action.pk)
+        if locked.completed_on is not None:
+            raise AlreadyDone("This action is already complete.")
+        locked.completed_on = timezone.localdate()
+        locked.completed_by = actor
+        locked.stop_clock()
+        locked.save(update_fields=["completed_on", "completed_by", "next_alert_at"])
+        record_event(actor=actor, subject=locked, action=event)
+    return cast(ActionT, locked)
