@@ -30,7 +30,7 @@ from mach.audit import events_for, log_child_access
 from mach.models import AccessLog, User
 from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone
-from mach.web.forms import Field, bind, read_filters, run_form
+from mach.web.forms import Field, bind, place_bound_forms, read_filters, run_form
 from mach.web.pages import page, signed_in_user
 
 from . import services
@@ -332,17 +332,10 @@ def _assessment_page(
     user = signed_in_user(request)
     assessment = _visible(user, assessment_id)
     forms = _forms(user, assessment)
-    stale = [
-        item.error
-        for name, questions in (bound or {}).items()
-        if name not in forms
-        for item in questions
-        if item.error
-    ]
+    stale = place_bound_forms(forms, bound)
     if stale:
         messages.info(request, " ".join(stale))
         return redirect("assessments:assessment", assessment.pk)
-    forms.update({name: questions for name, questions in (bound or {}).items() if name in forms})
     _log(request, assessment, AccessLog.Action.VIEW)
     actions = list(assessment.actions.all())
     return render(

@@ -28,7 +28,7 @@ from mach.models import AccessLog, Contact, Person, Role, User
 from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone
 from mach.timescales import LONDON
-from mach.web.forms import Field, bind, run_form
+from mach.web.forms import Field, bind, place_bound_forms, run_form
 from mach.web.pages import page, signed_in_user
 
 from . import services
@@ -340,17 +340,10 @@ def _discussion_page(
     user = signed_in_user(request)
     discussion = _visible(user, discussion_id)
     forms = _forms(user, discussion)
-    stale = [
-        item.error
-        for name, questions in (bound or {}).items()
-        if name not in forms
-        for item in questions
-        if item.error
-    ]
+    stale = place_bound_forms(forms, bound)
     if stale:
         messages.info(request, " ".join(stale))
         return redirect("strategy_meetings:discussion", discussion.pk)
-    forms.update({name: questions for name, questions in (bound or {}).items() if name in forms})
     _log(request, child_ids_of(discussion))
     return render(
         request,

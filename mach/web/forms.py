@@ -227,3 +227,24 @@ def run_form(
             return errors_by_field(fields, {fields[0].name: [str(error)]})
         return []
     return errors_by_field(fields, {**serializer.errors, **errors}, fallback=fields[0].name)
+
+
+def place_bound_forms(
+    forms: dict[str, list[Field]], bound: Mapping[str, list[Field]] | None
+) -> list[str]:
+    """Put each posted form, answers and errors, in place of the page's offered form of the
+    same name. Returns the errors of posted forms the page no longer offers (another user moved
+    the record on meanwhile): they have no place on the page, so the caller shows them as a
+    message over the page as it now is."""
+    stale = [
+        item.error
+        for name, questions in (bound or {}).items()
+        if name not in forms
+        for item in questions
+        if item.error
+    ]
+    if not stale:
+        forms.update(
+            {name: questions for name, questions in (bound or {}).items() if name in forms}
+        )
+    return stale
