@@ -181,6 +181,44 @@ class OpenCase:
     worker_id: int | None
 
 
+@dataclass(frozen=True)
+class Metric:
+    """One measure of the guardrail table (spec section 1), registered by the app whose records
+    it counts, and computed by the core in SQL (never by loading records into Python).
+
+    `population()` returns the records the measure counts (its denominator); `met` is the
+    condition a record meets to count in the numerator. `date_field` places a record in its ISO
+    week (a lookup path to a date or moment on it), `team_field` in its team (a lookup path to a
+    team id). `record_url(record)` links a record behind a number to its access-logged page and
+    must not query the database. `guardrail` is the table's row (`G1` … `G14`); one guardrail
+    may have several measures (`g3_history`, `g3_pattern_reviewed`).
+    """
+
+    key: str
+    guardrail: str
+    label: str
+    population: Callable[[], models.QuerySet[Any]]
+    met: models.Q
+    date_field: str
+    team_field: str
+    record_url: Callable[[Any], str]
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class GuardrailFailures:
+    """Open guardrail failures on a child's record that an app can see in its own records (an
+    overdue clock, a screening without the child's voice, a plan agreed with failing checks).
+
+    `failures(child_ids)` returns, in a fixed number of queries, the plain-words failures about
+    each child, by child id; children with none may be left out. Read by case audits (an audit
+    graded good or better on a record with open failures goes to moderation) and the audit page.
+    """
+
+    label: str
+    failures: Callable[[Sequence[int]], Mapping[int, list[str]]]
+
+
 Seeder = Callable[[dict[str, "User"], list["Contact"]], None]
 
 deadline_kinds: Registry[str, DeadlineKind] = Registry("Deadline kind")
@@ -195,6 +233,8 @@ enum_names: Registry[str, str] = Registry("OpenAPI enum name")
 url_modules: Registry[str, UrlModules] = Registry("URL modules of app")
 next_step_openers: Registry[str, NextStepOpener] = Registry("Opener of next step")
 open_case_kinds: Registry[str, OpenCaseKind] = Registry("Open case kind")
+metrics: Registry[str, Metric] = Registry("Metric")
+guardrail_failures: Registry[str, GuardrailFailures] = Registry("Guardrail failures")
 
 
 def register_deadline_kind(kind: DeadlineKind) -> None:
@@ -249,6 +289,16 @@ def register_opener(key: str, opener: NextStepOpener) -> None:
 def register_open_case_kind(key: str, kind: OpenCaseKind) -> None:
     """Records of `kind` that `records()` returns make their children's cases open."""
     open_case_kinds.add(key, kind)
+
+
+def register_metric(metric: Metric) -> None:
+    """A measure of the guardrail table, shown by the metrics API and the dashboard."""
+    metrics.add(metric.key, metric)
+
+
+def register_guardrail_failures(key: str, source: GuardrailFailures) -> None:
+    """What the app knows is wrong on a child's record, for case audits to weigh."""
+    guardrail_failures.add(key, source)
 
 
 def open_case_exists() -> models.Expression:
