@@ -125,6 +125,16 @@ DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE") or (
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # How long a client should wait before retrying when the database is unreachable (503).
 DATABASE_UNAVAILABLE_RETRY_AFTER = 30
+# A read replica for reports and the dashboard (mach/replica.py). In tests it mirrors the test
+# database, as a replica would.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "ATOMIC_REQUESTS": False,
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["mach.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
@@ -13,7 +13,7 @@ from uuid import uuid4
 import dj_database_url
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -214,6 +214,29 @@ def database_url() -> str:
     if host.startswith("/"):
         return f"postgresql://{user}:{password}@{quote(host, safe='')}/{current['NAME']}"
     return f"postgresql://{user}:{password}@{host}:{port}/{current['NAME']}"
+
+
+@pytest.fixture
+def replica(transactional_db: None) -> Iterator[str]:
+    """A read replica pointing at the test database, as `DATABASE_REPLICA_URL` names one: a
+    connection of its own, as the service's role, seeing only committed rows (hence a
+    transactional test). Yields its alias."""
+    configured = connections.configure_settings(
+        {
+            "default": connections.settings["default"],
+            "replica": dj_database_url.parse(database_url(), conn_max_age=None),
+        }
+    )
+    connections.settings["replica"] = configured["replica"]
+    # Connected now, and kept (no maximum age): Django's test case refuses a *new* connection
+    # to an alias it did not set up, and this one is added after it.
+    connections["replica"].connect()
+    try:
+        yield "replica"
+    finally:
+        connections["replica"].close()
+        del connections.settings["replica"]
+        del connections["replica"]
 
 
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from mach.launch import BASE_DIR, _free_port, service_commands, start_redis
+from mach.models import User
 from tests.conftest import database_url, wait_for
 
 MESSAGE_SEPARATOR = "\n" + "-" * 79 + "\n"
@@ -38,6 +39,7 @@ class Services:
         self.folder = folder
         self.redis_port = _free_port()
         self.web_port = _free_port()
+        self.web_ports: list[int] = []
         self.mail = folder / "mail"
         self.mail.mkdir()
         self.env = {
@@ -82,15 +84,19 @@ class Services:
         return process
 
     def start_web(self, workers: int = 2) -> subprocess.Popen[bytes]:
-        command = service_commands(self.folder / "unused", f"127.0.0.1:{self.web_port}")["web"]
+        """A web service: the first on `web_port`, each further one on a port of its own."""
+        port = _free_port() if self.web_ports else self.web_port
+        self.web_ports.append(port)
+        command = service_commands(self.folder / "unused", f"127.0.0.1:{port}")["web"]
         command[command.index("--workers") + 1] = str(workers)
-        process = self._start("web", command)
-        wait_for(self._web_answers, 60, "gunicorn answering")
+        name = "web" if len(self.web_ports) == 1 else f"web-{len(self.web_ports)}"
+        process = self._start(name, command)
+        wait_for(lambda: self._web_answers(port), 60, "gunicorn answering")
         return process
 
-    def _web_answers(self) -> bool:
+    def _web_answers(self, port: int) -> bool:
         try:
-            urllib.request.urlopen(f"{self.web_url}/sign-in/", timeout=2).close()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in/", timeout=2).close()
         except OSError:
             return False
         return True
@@ -136,14 +142,27 @@ class Services:
         return subjects
 
     def api(
-        self, method: str, path: str, token: str, body: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        token: str,
+        body: dict[str, Any] | None = None,
+        *,
+        web: int = 0,
+        extra_headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any], dict[str, str], float]:
-        """Status, JSON body, headers and seconds taken of one API request."""
+        """Status, JSON body, headers and seconds taken of one API request to web service
+        number `web` (in the order started)."""
+        port = self.web_ports[web] if self.web_ports else self.web_port
         request = urllib.request.Request(
-            f"{self.web_url}{path}",
+            f"http://127.0.0.1:{port}{path}",
             method=method,
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+            headers={
+                "Authorization": f"Token {token}",
+                "Content-Type": "application/json",
+                **(extra_headers or {}),
+            },
         )
         start = time.monotonic()
         try:
@@ -170,3 +189,11 @@ def services(tmp_path: Path, transactional_db: None) -> Iterator[Services]:
     """Processes working on the test database."""
     with running_services(tmp_path, database_url()) as running:
         yield running
+
+
+@pytest.fixture
+def alert_recipients(make_user: Callable[..., User]) -> None:
+    """The intake team's manager, and its service manager, to whom escalations go (not to the
+    manager again)."""
+    make_user("manager", username="duty.manager")
+    make_user("service_manager", username="head.of.service")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mach.models import Alert, User
+from mach.models import Alert
 from tests.conftest import wait_for
 from tests.factories import ContactFactory
 from tests.faults.conftest import Services
@@ -37,11 +37,8 @@ def _all_sent(count: int) -> Callable[[], bool]:
 
 
 def test_a_worker_killed_mid_delivery_leaves_no_alert_unsent_and_no_batch_sent_twice(
-    services: Services, make_user: Callable[..., User]
+    services: Services, alert_recipients: None
 ) -> None:
-    make_user("manager", username="duty.manager")
-    # The escalations are emailed to the team's service manager, not the manager again.
-    make_user("service_manager", username="head.of.service")
     _overdue_contacts(150)
     services.env["FAULTS_EMAIL_DELAY"] = "0.03"
     services.start_redis()
@@ -64,11 +61,8 @@ def test_a_worker_killed_mid_delivery_leaves_no_alert_unsent_and_no_batch_sent_t
 
 
 def test_two_workers_and_two_beats_send_each_alert_once(
-    services: Services, make_user: Callable[..., User]
+    services: Services, alert_recipients: None
 ) -> None:
-    make_user("manager", username="duty.manager")
-    # The escalations are emailed to the team's service manager, not the manager again.
-    make_user("service_manager", username="head.of.service")
     _overdue_contacts(60)
     services.start_redis()
     for name in ("worker-a", "worker-b"):

@@ -17,13 +17,15 @@ from rest_framework.test import APIClient
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def test_compose_describes_postgres_redis_web_workers_and_one_beat() -> None:
+def test_compose_describes_postgres_redis_web_and_worker_replicas_and_one_beat() -> None:
     compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
     services = compose["services"]
 
     assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert "noeviction" in services["redis"]["command"]
     assert services["beat"]["deploy"]["replicas"] == 1
+    assert services["web"]["deploy"]["replicas"] >= 2
+    assert services["worker"]["deploy"]["replicas"] >= 2
     assert "beat" in services["beat"]["command"]
     assert "worker" in services["worker"]["command"]
     for name in ("web", "worker", "beat"):
