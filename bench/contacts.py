@@ -1,5 +1,6 @@
-"""Benchmark: intake throughput over HTTP, list and worklist latency, the sweep, and matching at
-its worst, with 100,000 contacts (and their screenings, referrals and assessments) loaded.
+"""Benchmark: intake throughput over HTTP against the floor of plain SQL writing the same rows
+(`floor.py`), list and worklist latency, the sweep, and matching at its worst, with 100,000
+contacts (and their screenings, referrals and assessments) loaded, and a profile of one intake.
 
     DATABASE_URL=... REDIS_URL=... python bench/contacts.py [--contacts 100000] [--posts 3000]
 
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import floor
 import synthetic
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -138,6 +140,8 @@ def bench_environment(args: argparse.Namespace, url: str, static_root: str) -> d
     env = {
         **os.environ,
         "DATABASE_URL": url,
+        # The bench connects as DATABASE_URL's user throughout (no separate app role to create).
+        "DATABASE_APP_ROLE": urlsplit(url).username or "postgres",
         "LOG_LEVEL": "WARNING",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), str(BASE_DIR)]),
@@ -450,10 +454,11 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     )
     known = loaded.pop("known_children")
     report["load"] = loaded
-    report["machine"]["settled_seconds"] = settle()
+    report["machine"]["settled_seconds"] = settle(longest=args.settle_seconds)
     report["machine"]["load_average_at_intake"] = os.getloadavg()
     bodies = synthetic.intake_bodies(args.posts, known=known, repeat_share=args.repeat_share)
     server = start_web(env, args.address, workers=args.workers, threads=args.threads)
+    before_intake = floor.last_ids(url)
     try:
         report["intake"] = measure_intake(
             args.address, partner_token, bodies, concurrency=args.concurrency, server=server
@@ -473,8 +478,33 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     report["worst_case_matching"] = measure_worst_case_matching(
         partner_token, records=args.worst_case_records, posts=args.worst_case_posts
     )
+    # The floor last, so that its copies change nothing measured before it.
+    intakes = floor.capture_intake_rows(url, before_intake)
+    report["sql_floor"] = floor.measure_floor(url, intakes, concurrency=args.concurrency)
+    report["intake_share_of_sql_floor"] = round(
+        report["intake"]["contacts_per_second"] / report["sql_floor"]["contacts_per_second"], 3
+    )
+    report["intake_profile"] = profile_one_intake(partner_token, args.profile_posts)
     report["machine"]["load_average_at_end"] = os.getloadavg()
     return report
+
+
+def profile_one_intake(token: str, posts: int) -> dict[str, Any]:
+    """Where an intake's time goes: in this process (no HTTP), new children each time."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    bodies = synthetic.intake_bodies(posts + 1, known=[], repeat_share=0.0, seed=11)
+
+    def post(serial: int) -> None:
+        response = api.post(
+            "/api/v1/contacts/", bodies[serial], format="json", SERVER_NAME="localhost"
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"profiled intake answered {response.status_code}")
+
+    return floor.profile_intake(post, posts)
 
 
 def main() -> None:
@@ -494,6 +524,10 @@ def main() -> None:
     parser.add_argument("--worst-case-records", type=int, default=5_000)
     parser.add_argument("--worst-case-posts", type=int, default=200)
     parser.add_argument("--address", default="127.0.0.1:8765")
+    parser.add_argument("--profile-posts", type=int, default=200)
+    parser.add_argument(
+        "--settle-seconds", type=float, default=240.0, help="longest wait for a quiet machine"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mach-bench-static-") as static_root:
         report = run(args, static_root)
