@@ -38,10 +38,9 @@ class ActionSerializer(serializers.Serializer):
     )
 
 
-def _defaults(data: dict[str, Any]) -> dict[str, Any]:
-    for name in ("relationship", "role", "contact", "when", "how_we_will_know", "verified_by"):
-        data.setdefault(name, "")
-    return data
+def _defaults(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """Every optional field present (stored the same whether sent blank or left out)."""
+    return {**dict.fromkeys(names, ""), **data}
 
 
 class PlanPartsSerializer(serializers.Serializer):
@@ -71,8 +70,14 @@ class PlanPartsSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs["network"] = [_defaults(dict(item)) for item in attrs.get("network", [])]
-        attrs["actions"] = [_defaults(dict(item)) for item in attrs.get("actions", [])]
+        attrs["network"] = [
+            _defaults(dict(item), ("relationship", "role", "contact"))
+            for item in attrs.get("network", [])
+        ]
+        attrs["actions"] = [
+            _defaults(dict(item), ("when", "how_we_will_know", "verified_by"))
+            for item in attrs.get("actions", [])
+        ]
         return attrs
 
 

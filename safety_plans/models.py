@@ -9,7 +9,6 @@ and its quality score (how many checks pass), as they were when it was saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -24,11 +23,6 @@ class PlanState(models.TextChoices):
     DRAFT = "draft", "Draft"
     AGREED = "agreed", "Agreed"
     SUPERSEDED = "superseded", "Superseded"
-
-
-def guard(predicate: Callable[[Any], bool]) -> Callable[[models.Model], bool]:
-    """A pure condition on one model, in the form django-fsm's `conditions=` is typed with."""
-    return predicate
 
 
 class SafetyPlan(Timed):
