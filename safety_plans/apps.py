@@ -51,6 +51,15 @@ class SafetyPlansConfig(AppConfig):
         workflows.register_child_panel(
             workflows.ChildPanel("safety_plans/child_panel.html", web.child_panel, 30)
         )
+        # The s47 enquiry's and the conference's pages show the plans (strategy_meetings names
+        # the places; it never imports this app).
+        for place, context in (
+            ("s47_enquiry", web.enquiry_panel),
+            ("conference", web.conference_panel),
+        ):
+            workflows.register_record_panel(
+                workflows.RecordPanel(place, "safety_plans/record_panel.html", context, 30)
+            )
         workflows.register_alert_link(
             SafetyPlan, lambda plan: reverse("safety_plans:plan", args=[plan.pk])
         )

@@ -359,3 +359,21 @@ def child_panel(request: HttpRequest, child: Person) -> dict[str, Any] | None:
     if not plans and not may_start:
         return None
     return {"plans": plans, "child": child, "may_start": may_start}
+
+
+def enquiry_panel(request: HttpRequest, enquiry: S47Enquiry) -> dict[str, Any]:
+    """On an s47 enquiry's page: the plans about its child, and a way to start one on it."""
+    return {
+        "plans": plans_of_children([enquiry.child_id]),
+        "start_query": f"s47_enquiry={enquiry.pk}",
+        "may_start": signed_in_user(request).has_role(*MACH_WORKERS),
+    }
+
+
+def conference_panel(request: HttpRequest, conference: Conference) -> dict[str, Any]:
+    """On a conference's page: the plans about its children, and a way to start one on it."""
+    return {
+        "plans": plans_of_children([child.pk for child in conference.children.all()]),
+        "start_query": f"conference={conference.pk}",
+        "may_start": signed_in_user(request).has_role(*MACH_WORKERS),
+    }

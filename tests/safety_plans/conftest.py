@@ -8,7 +8,7 @@ import pytest
 from mach.models import User
 from safety_plans.demo import FAMILY_VERSION
 from tests.conftest import Api
-from tests.strategy_meetings.conftest import discussion, enquiry, held  # noqa: F401
+from tests.strategy_meetings.conftest import discussion, enquiry, held, records  # noqa: F401
 
 # A plan that passes every check (values measured in tests/safety_plans/test_checks.py).
 GOOD: dict[str, Any] = {

@@ -144,3 +144,25 @@ def test_the_child_page_shows_the_plans_and_a_way_to_start_one(
     assert f'href="/safety-plans/{plan["id"]}/"' in html
     assert "6 of 7 checks pass" in html
     assert f'href="/safety-plans/new/?child={child}"' in html
+
+
+def test_the_s47_and_conference_pages_show_the_plans_and_a_way_to_start_one(
+    records: dict[str, int], social_worker: User, signed_in: SignedIn, api_as: Any
+) -> None:
+    from strategy_meetings.models import S47Enquiry
+
+    enquiry = S47Enquiry.objects.get(pk=records["enquiry"])
+    made = api_as(social_worker).post(
+        "/api/v1/safety-plans/",
+        {"children": [enquiry.child_id], "conference": records["conference"], **good()},
+        format="json",
+    )
+    client = signed_in(social_worker)
+
+    s47 = page_text(client.get(f"/s47-enquiries/{enquiry.pk}/"))
+    conference = page_text(client.get(f"/conferences/{records['conference']}/"))
+
+    link = f'href="/safety-plans/{made.json()["id"]}/"'
+    assert link in s47 and link in conference
+    assert f'href="/safety-plans/new/?s47_enquiry={enquiry.pk}"' in s47
+    assert f'href="/safety-plans/new/?conference={records["conference"]}"' in conference
