@@ -384,6 +384,10 @@ class PlanComparisonApi(APIView):
 class FamilyVersionPdfApi(APIView):
     permission_classes = [roles(*CHILD_READERS)]
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # The PDF is no rendered body: whatever the client accepts, errors are answered in JSON.
+        return super().perform_content_negotiation(request, force=True)
+
     @extend_schema(
         operation_id="safety_plans_family_version_pdf",
         parameters=[
@@ -400,10 +404,6 @@ class FamilyVersionPdfApi(APIView):
             )
         },
     )
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        # The PDF is no rendered body: whatever the client accepts, errors are answered in JSON.
-        return super().perform_content_negotiation(request, force=True)
-
     def get(self, request: Request, plan_id: int) -> HttpResponse:
         plan = _plan_shown(request, plan_id)
         version = family.version_for(plan, request.query_params.get("version"))

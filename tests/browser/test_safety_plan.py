@@ -1,6 +1,7 @@
 """A safety plan written in a real browser: the editor's live checks turn from failed to passed
 while the worker types, the plan is agreed, and the family version downloads as a PDF whose
-text reads back. axe-core finds no violations on the editor or the plan's page."""
+text reads back. axe-core finds no violations on the editor or the plan's page, and both fit a
+phone."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def test_a_worker_writes_a_plan_watches_its_checks_pass_agrees_it_and_prints_it(
     page.get_by_label("Who in the family and network agreed the plan").fill("Jo and Pat Smith")
     page.get_by_role("button", name="Agree version 1").click()
     expect(page.get_by_text("The plan was agreed.")).to_be_visible()
+    assert accessibility_violations(page) == []
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the family version (PDF)").click()
@@ -82,3 +84,11 @@ def test_a_worker_writes_a_plan_watches_its_checks_pass_agrees_it_and_prints_it(
     assert "Our safety plan for Amy" in text
     assert "Pat Smith" in text
     assert "When we will look at the plan again" in text
+
+    # The plan's page and its editor fit a 390-px phone without sideways scrolling.
+    plan_url = page.url
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in (plan_url, plan_url + "edit/"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
