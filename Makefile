@@ -7,9 +7,16 @@ NODE_ENV := PATH="$(abspath $(BIN)):$$PATH"
 # The browser tests run Debian's Chromium; the test command installs it when it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test lint browser
+.PHONY: setup run test lint browser pdf-libraries
 
-setup: $(VENV)/.installed mach/static/mach/mach.css
+setup: pdf-libraries $(VENV)/.installed mach/static/mach/mach.css
+
+# WeasyPrint (the safety plans' family version as PDF) needs Pango and a font from Debian.
+pdf-libraries:
+	@ldconfig -p | grep -q libpangoft2-1.0 && ldconfig -p | grep -q libharfbuzz-subset && fc-list | grep -qi dejavu || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }
 
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)

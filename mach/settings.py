@@ -360,6 +360,8 @@ for _rule in (
     "THRESHOLD_OUTCOMES_BY_LEVEL",
     "OVERSIGHT_WORKING_DAYS",
     "PARTNER_RED_RESPONSE_HOURS",
+    "SAFETY_PLAN_BLOCKING_CHECKS",
+    "SAFETY_PLAN_JARGON",
 ):
     if os.environ.get(_rule):
         globals()[_rule] = json.loads(os.environ[_rule])

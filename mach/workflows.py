@@ -1,10 +1,11 @@
 """The one surface through which a workflow app plugs into the front door's core.
 
 An app registers everything it adds from its `AppConfig.ready()`: deadline kinds for the sweep,
-chronology sources, navigation items, contact-page and child-page panels, where an alert about
-one of its records links to, demo seeders, periodic (beat) tasks, OpenAPI enum names, its URL
-modules, the openers of the next steps it owns ("what opens next" after a decision), and what
-counts as a child's open case. The core reads them back here and names no workflow itself.
+chronology sources, navigation items, contact-page, child-page and record-page panels, where an
+alert about one of its records links to, demo seeders, periodic (beat) tasks, OpenAPI enum
+names, its URL modules, the openers of the next steps it owns ("what opens next" after a
+decision), and what counts as a child's open case. The core reads them back here and names no
+workflow itself.
 
 One rule for every kind: registering a key again with a different value raises
 `AlreadyRegistered` (Django's `ImproperlyConfigured`), so two apps claiming one key fail at
@@ -125,6 +126,19 @@ class ChildPanel:
 
 
 @dataclass(frozen=True)
+class RecordPanel:
+    """A section of a workflow record's page that an app further along fills in: the app that
+    owns the page names its `place` (a section 47 enquiry's page shows the panels of place
+    `s47_enquiry`), so the page shows what follows from the record without importing the app
+    that keeps it. `context` returns what the template needs, or None to leave it out."""
+
+    place: str
+    template: str
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    order: int
+
+
+@dataclass(frozen=True)
 class PeriodicTask:
     """A Celery beat entry: `task` is the registered task's name, run every `seconds`."""
 
@@ -226,6 +240,7 @@ chronology_sources: Registry[str, ChronologySource] = Registry("Chronology sourc
 navigation_items: Registry[str, NavigationItem] = Registry("Navigation item")
 contact_panels: Registry[str, ContactPanel] = Registry("Contact panel")
 child_panels: Registry[str, ChildPanel] = Registry("Child panel")
+record_panels: Registry[tuple[str, str], RecordPanel] = Registry("Record panel")
 alert_links: Registry[type[models.Model], Callable[[Any], str]] = Registry("Alert link")
 demo_seeders: Registry[str, Seeder] = Registry("Demo seeder")
 periodic_tasks: Registry[str, PeriodicTask] = Registry("Periodic task")
@@ -256,6 +271,11 @@ def register_contact_panel(panel: ContactPanel) -> None:
 
 def register_child_panel(panel: ChildPanel) -> None:
     child_panels.add(panel.template, panel)
+
+
+def register_record_panel(panel: RecordPanel) -> None:
+    """A panel on the pages of the records of `panel.place`."""
+    record_panels.add((panel.place, panel.template), panel)
 
 
 def register_alert_link(model: type[models.Model], url_for: Callable[[Any], str]) -> None:

@@ -29,7 +29,7 @@ from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone
 from mach.timescales import LONDON
 from mach.web.forms import Field, bind, place_bound_forms, run_form
-from mach.web.pages import page, signed_in_user
+from mach.web.pages import page, record_panels, signed_in_user
 
 from . import services
 from .inputs import (
@@ -615,6 +615,7 @@ def _enquiry_page(
             "forms": forms,
             "error_summary": _summary(forms),
             "conference": Conference.objects.filter(discussion_id=enquiry.discussion_id).first(),
+            "panels": record_panels(request, "s47_enquiry", enquiry),
             "timeline": [{"event": event} for event in events_for(enquiry)],
         },
         status=status,
@@ -744,6 +745,7 @@ def _conference_page(
             "fields": fields,
             "error_summary": [(item.anchor, item.error) for item in fields if item.error],
             "safety_plan_handled": workflows.handles("safety_plan"),
+            "panels": record_panels(request, "conference", conference),
             "timeline": [{"event": event} for event in events_for(conference)],
         },
         status=status,

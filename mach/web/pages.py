@@ -24,7 +24,7 @@ from rest_framework import serializers
 
 from .. import workflows
 from ..models import Contact, Person, User
-from ..workflows import ChildPanel, ContactPanel
+from ..workflows import ChildPanel, ContactPanel, RecordPanel
 from .forms import Field, bind, run_form
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -86,8 +86,16 @@ def child_panels(request: HttpRequest, child: Person) -> list[dict[str, Any]]:
     return _panels(workflows.child_panels.values(), request, child)
 
 
+def record_panels(request: HttpRequest, place: str, record: Any) -> list[dict[str, Any]]:
+    """The panels other apps registered for the pages of `place` (`workflows.RecordPanel`)."""
+    registered = [panel for panel in workflows.record_panels.values() if panel.place == place]
+    return _panels(registered, request, record)
+
+
 def _panels(
-    registered: Iterable[ContactPanel | ChildPanel], request: HttpRequest, record: Any
+    registered: Iterable[ContactPanel | ChildPanel | RecordPanel],
+    request: HttpRequest,
+    record: Any,
 ) -> list[dict[str, Any]]:
     panels = []
     for panel in sorted(registered, key=lambda panel: panel.order):

@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 from mach.models import Role
 from mach.services import user_create
 from tests.conftest import contact_body, screening_body
+from tests.safety_plans.conftest import GOOD as SAFETY_PLAN
 
 pytestmark = [pytest.mark.fuzz]
 CHECKS = [
@@ -46,7 +47,7 @@ schema = schemathesis.openapi.from_dict(_published_schema())
 def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
     """A token per role, and records for the readers to find: a contact from the partner, one
     screened and agreed, with its referral and assessment, and one whose agreed decision opened
-    a strategy discussion."""
+    a strategy discussion, with an agreed safety plan for its child."""
     settings.API_THROTTLE_RATES = {key: "100000/minute" for key in settings.API_THROTTLE_RATES}
     tokens = {
         role: user_create(username=f"fuzz.{role}", role=role, team_slug=team)[1]
@@ -79,6 +80,17 @@ def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
         tokens[Role.MANAGER],
         f"/api/v1/contacts/{harm['id']}/oversight/",
         {"decision": "agree", "rationale": "Reasonable cause to suspect significant harm."},
+    )
+    # Ben's case is open (a strategy discussion is asked for): a safety plan for him, agreed.
+    plan = _post(
+        tokens[Role.SOCIAL_WORKER],
+        "/api/v1/safety-plans/",
+        {"children": [harm["children"][0]["id"]], **SAFETY_PLAN},
+    )
+    _post(
+        tokens[Role.SOCIAL_WORKER],
+        f"/api/v1/safety-plans/{plan['id']}/agree/",
+        {"agreed_with": "Ben's mum and gran"},
     )
     return tokens
 

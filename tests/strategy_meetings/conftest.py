@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from mach import timescales
+from mach import timescales, workflows
 from mach.models import Role, Team, User
 from strategy_meetings import services
 from strategy_meetings.models import Conference, S47Enquiry, StrategyDiscussion
@@ -151,3 +151,14 @@ def records(
         "enquiry": enquiry.pk,
         "conference": Conference.objects.get().pk,
     }
+
+
+@pytest.fixture
+def no_safety_plans() -> Iterator[None]:
+    """The `safety_plan` next step as it is where no app opens it (the safety plans app, when
+    installed, registers its opener; these tests show what a conference says without it)."""
+    opener = workflows.next_step_openers.get("safety_plan")
+    workflows.next_step_openers.remove("safety_plan")
+    yield
+    if opener is not None:
+        workflows.register_opener("safety_plan", opener)

@@ -107,7 +107,7 @@ def test_completing_the_s47_without_the_child_seen_is_refused_on_the_page(
 
 
 def test_the_conference_page_warns_of_a_late_date_and_the_safety_plan_not_handled_here(
-    records: dict[str, int], social_worker: User, signed_in: SignedIn
+    records: dict[str, int], social_worker: User, signed_in: SignedIn, no_safety_plans: None
 ) -> None:
     conference = Conference.objects.get(pk=records["conference"])
     late = conference.due_date + timedelta(days=7)

@@ -54,7 +54,7 @@ def test_completion_is_refused_without_the_child_seen_voice_and_an_enquiry(
 
 
 def test_substantiated_leads_to_a_conference_due_15_working_days_after_the_discussion(
-    enquiry: dict[str, Any], social_worker: User, api_as: Api
+    enquiry: dict[str, Any], social_worker: User, api_as: Api, no_safety_plans: None
 ) -> None:
     # The discussion held on Friday 18 December 2026 (day 0): 21-24 Dec are days 1-4,
     # Christmas Day and Boxing Day (observed Monday 28th) are skipped, 29-31 Dec are 5-7, New
