@@ -10,7 +10,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.pagination import CursorPagination
@@ -348,6 +353,16 @@ class MeetingSerializer(serializers.ModelSerializer):
         )
 
 
+def _either(name: str, many: bool = False) -> PolymorphicProxySerializer:
+    """A worker's notification, or a partner's status of its own."""
+    return PolymorphicProxySerializer(
+        component_name=name,
+        serializers=[NotificationSerializer, PartnerNotificationSerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
 class Pages(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -413,7 +428,10 @@ class NotificationListApi(APIView):
             OpenApiParameter("state", str, enum=NotificationState.values),
             *LIST_PARAMETERS,
         ],
-        responses=page_of(NotificationSerializer(many=True), "DomesticAbuseNotificationPage"),
+        responses=page_of(
+            _either("DomesticAbuseNotificationOrStatus", many=True),
+            "DomesticAbuseNotificationPage",
+        ),
         description=(
             "Newest first. A partner agency sees only what its organisation sent, each as "
             "`PartnerNotification` (its status only)."
@@ -440,7 +458,10 @@ class NotificationListApi(APIView):
     @extend_schema(
         operation_id="da_notifications_create",
         request=NotificationInputSerializer,
-        responses={201: NotificationSerializer, 200: NotificationSerializer},
+        responses={
+            201: _either("DomesticAbuseNotificationCreated"),
+            200: _either("DomesticAbuseNotificationCreated"),
+        },
         description=(
             "The police (a partner agency of agency `police`) or a MACH worker records a "
             "notification: 201. The same `police_reference` again creates nothing and answers "
@@ -464,7 +485,11 @@ class NotificationListApi(APIView):
 class NotificationDetailApi(APIView):
     permission_classes = [roles(*NOTIFICATION_READERS)]
 
-    @extend_schema(operation_id="da_notifications_retrieve", responses=NotificationSerializer)
+    @extend_schema(
+        operation_id="da_notifications_retrieve",
+        responses=_either("DomesticAbuseNotificationOrStatus"),
+        description="A partner agency gets the status of what its organisation sent, else 404.",
+    )
     def get(self, request: Request, notification_id: int) -> Response:
         return Response(_body(request, _shown(request, notification_id)))
 

@@ -85,9 +85,8 @@ def _start_of(day: date) -> datetime:
 def histories(
     notifications: Sequence[DomesticAbuseNotification],
 ) -> dict[tuple[int, int], PersonHistory]:
-    """By (notification id, person id): each person's history in the 12 months before the
-    notification's incident (from the same day a year earlier), the notification itself left
-    out. Three queries for the whole agenda, whatever its length; the notifications must be
+    """By (notification id, person id): each person's history from the same day a year before
+    the notification's incident until it was received, the notification itself left out. Three queries for the whole agenda, whatever its length; the notifications must be
     loaded `with_details`."""
     if not notifications:
         return {}
@@ -111,7 +110,7 @@ def histories(
         referrals[referral.child_id].append(referral)
     found: dict[tuple[int, int], PersonHistory] = {}
     for notification in notifications:
-        start, until = windows[notification.pk], notification.incident_at
+        start, until = windows[notification.pk], notification.received_at
         for link in notification.people.all():
             found[(notification.pk, link.person_id)] = _history(
                 notification, link.person_id, start, until, earlier, contacts, referrals
@@ -132,7 +131,7 @@ def _history(
     for link in earlier[person_id]:
         other = link.notification
         day = timezone.localtime(other.incident_at).date()
-        if other.pk == notification.pk or day < start or other.incident_at > until:
+        if other.pk == notification.pk or day < start or other.received_at > until:
             continue
         history.notifications.append(
             HistoryLine(

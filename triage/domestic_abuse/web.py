@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -454,7 +455,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     fields = _meeting_questions() if user.has_role(*MACH_WORKERS) else []
     summary: list[tuple[str, str]] = []
     status = 200
-    if request.method == "POST" and fields:
+    if request.method == "POST" and not fields:
+        raise PermissionDenied("Only MACH workers open triage meetings.")
+    if request.method == "POST":
         fields = bind(fields, request.POST)
         created: list[int] = []
 
