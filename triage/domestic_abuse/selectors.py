@@ -86,8 +86,9 @@ def histories(
     notifications: Sequence[DomesticAbuseNotification],
 ) -> dict[tuple[int, int], PersonHistory]:
     """By (notification id, person id): each person's history from the same day a year before
-    the notification's incident until it was received, the notification itself left out. Three queries for the whole agenda, whatever its length; the notifications must be
-    loaded `with_details`."""
+    the notification's incident until it was received, the notification itself left out.
+    Three queries for the whole agenda, whatever its length; the notifications must be loaded
+    `with_details`."""
     if not notifications:
         return {}
     windows = {
