@@ -12,7 +12,7 @@ from mach import workflows
 from mach.models import Role
 from mach.permissions import CHILD_READERS
 
-from . import selectors, web
+from . import demo, selectors, web
 from .models import (
     DomesticAbuseNotification,
     EncompassNotice,
@@ -52,6 +52,7 @@ def register() -> None:
         )
     )
     workflows.register_chronology_source("domestic_abuse", selectors.chronology_entries)
+    workflows.register_demo_seeder("domestic_abuse", demo.seed)
     workflows.register_alert_link(DomesticAbuseNotification, _notification_url)
     workflows.register_alert_link(
         EncompassNotice,
