@@ -18,7 +18,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,7 +34,7 @@ from mach.inputs import (
     OnePassSerializer,
 )
 from mach.models import AccessLog, AgencyType, Role, User
-from mach.openapi import page_of
+from mach.openapi import LIST_PARAMETERS, Pages, page_of, state_filter
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 
 from . import services
@@ -363,30 +362,12 @@ def _either(name: str, many: bool = False) -> PolymorphicProxySerializer:
     )
 
 
-class Pages(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 class NotificationPages(Pages):
     ordering = ("-received_at", "-id")
 
 
 class MeetingPages(Pages):
     ordering = ("-date", "-id")
-
-
-LIST_PARAMETERS = [OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)]
-
-
-def _state_filter(request: Request, records: QuerySet[Any], states: list[str]) -> QuerySet[Any]:
-    state = request.query_params.get("state")
-    if state:
-        if state not in states:
-            raise serializers.ValidationError({"state": f"Choose one of {states}."})
-        records = records.filter(state=state)
-    return records
 
 
 def _shown(
@@ -417,6 +398,21 @@ def _replayed(request: Request, body: Any) -> Any:
     return body
 
 
+def _change(
+    request: Request,
+    notification_id: int,
+    serializer_class: type[serializers.Serializer],
+    service: Any,
+) -> Response:
+    """One change to a notification the user may see (404 before the body is read): the body
+    checked by `serializer_class`, carried out by `service`, the notification shown again."""
+    notification = _shown(request, notification_id, AccessLog.Action.CHANGE)
+    payload = serializer_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    service(actor=_user(request), notification=notification, **payload.validated_data)
+    return Response(_body(request, _shown(request, notification_id)))
+
+
 class NotificationListApi(APIView):
     def get_permissions(self) -> list[Any]:
         allowed = NOTIFICATION_SENDERS if self.request.method == "POST" else NOTIFICATION_READERS
@@ -439,7 +435,7 @@ class NotificationListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        notifications = _state_filter(
+        notifications = state_filter(
             request, with_details(notifications_visible_to(user)), NotificationState.values
         )
         paginator = NotificationPages()
@@ -510,13 +506,9 @@ class NotificationTriageApi(APIView):
         ),
     )
     def post(self, request: Request, notification_id: int) -> Response:
-        notification = _shown(request, notification_id, AccessLog.Action.CHANGE)
-        payload = TriageInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.notification_triage(
-            actor=_user(request), notification=notification, **payload.validated_data
+        return _change(
+            request, notification_id, TriageInputSerializer, services.notification_triage
         )
-        return Response(_body(request, _shown(request, notification_id)))
 
 
 class NotificationEncompassApi(APIView):
@@ -532,13 +524,9 @@ class NotificationEncompassApi(APIView):
         ),
     )
     def post(self, request: Request, notification_id: int) -> Response:
-        notification = _shown(request, notification_id, AccessLog.Action.CHANGE)
-        payload = EncompassInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.encompass_record(
-            actor=_user(request), notification=notification, **payload.validated_data
+        return _change(
+            request, notification_id, EncompassInputSerializer, services.encompass_record
         )
-        return Response(_body(request, _shown(request, notification_id)))
 
 
 def _meetings() -> QuerySet[TriageMeeting]:
@@ -557,7 +545,7 @@ class MeetingListApi(APIView):
         description="Newest first; `agenda` lists the notifications' ids.",
     )
     def get(self, request: Request) -> Response:
-        meetings = _state_filter(request, _meetings(), ["open", "closed"])
+        meetings = state_filter(request, _meetings(), ["open", "closed"])
         paginator = MeetingPages()
         page = paginator.paginate_queryset(meetings, request, view=self) or []
         return paginator.get_paginated_response(MeetingSerializer(page, many=True).data)

@@ -29,7 +29,7 @@ def seed(users: dict[str, User], contacts: list[Contact]) -> None:
     if TriageMeeting.objects.exists():
         return
     police, worker = users["cleveland.police"], users["sam.worker"]
-    Team.objects.filter(pk=police.team_id).update(agency=AgencyType.POLICE)
+    Team.objects.filter(members=police).update(agency=AgencyType.POLICE)
     police.refresh_from_db()
     now = timezone.now()
     jo = PersonInput(first_name="Jo", last_name="Smith", date_of_birth=date(1990, 5, 1))
