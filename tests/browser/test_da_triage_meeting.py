@@ -2,7 +2,7 @@
 a notification beside the one the police sent, opens the next day's meeting, reads the history
 beside each item and records each agency's view, a challenge and the decisions (the high-risk
 one a MARAC referral, refused first without it). The meeting closes; axe-core finds no
-violations on the way."""
+violations on the way, and the meeting page fits a phone."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from mach.models import AgencyType, Role, Team, User
 from mach.services import PersonInput
 from tests.browser.conftest import accessibility_violations, sign_in
 from tests.browser.test_main_path import _fill_date
+from tests.browser.test_phone_width import PHONE
 from triage.domestic_abuse.services import NotifiedChild, notification_create
 from triage.models import DomesticAbuseNotification, TriageMeeting
 
@@ -129,3 +130,8 @@ def test_a_triage_meeting_runs_from_notifications_to_decisions(
     _no_violations(page)
     assert TriageMeeting.objects.get().state == "closed"
     assert DomesticAbuseNotification.objects.get(police_reference="CP/BROWSER/1").marac_referral
+    # The meeting page fits a phone: its history tables scroll inside their own container.
+    page.set_viewport_size(PHONE)
+    page.goto(meeting_url)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

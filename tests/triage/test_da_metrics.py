@@ -1,17 +1,21 @@
 """The G9 measures registered for the guardrail table: decisions with more than one agency's
-view, and information-only decisions with early help considered."""
+view, and information-only decisions with early help considered; and the open guardrail
+failures this workflow reports on a child's record."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from mach import workflows
 from mach.models import User
 from tests.conftest import Api
 from tests.triage.da_helpers import notification_body, notify, triage_body
+from triage.models import DomesticAbuseNotification, EncompassNotice
 
 pytestmark = pytest.mark.django_db
 __all__ = ["notify"]
@@ -67,3 +71,22 @@ def test_g9_early_help_counts_information_only_decisions(
     assert _counts("g9_early_help") == (2, 2)
     metric = workflows.metrics.get("g9_early_help")
     assert metric is not None and metric.guardrail == "G9"
+
+
+def test_open_failures_name_an_untriaged_notification_and_a_school_not_told(
+    notify: Callable[..., dict[str, Any]],
+) -> None:
+    notification = notify()
+    child = notification["children"][0]["child"]
+    source = workflows.guardrail_failures.get("domestic_abuse")
+    assert source is not None
+    assert source.failures([child]) == {}
+
+    DomesticAbuseNotification.objects.filter(pk=notification["id"]).update(
+        triage_due_at=timezone.now() - timedelta(minutes=1)
+    )
+    EncompassNotice.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+
+    failures = source.failures([child])[child]
+    assert len(failures) == 2
+    assert notification["police_reference"] in failures[0]

@@ -189,7 +189,7 @@ class EncompassInputSerializer(serializers.Serializer):
         return _not_in_future(value, "A school")
 
 
-class AttendeeSerializer(serializers.ModelSerializer):
+class MeetingAttendeeSerializer(serializers.ModelSerializer):
     class Meta:
         model = MeetingAttendee
         fields = ["agency", "name", "role"]
@@ -198,7 +198,7 @@ class AttendeeSerializer(serializers.ModelSerializer):
 
 class MeetingInputSerializer(serializers.Serializer):
     date = serializers.DateField()
-    attendees = AttendeeSerializer(many=True, required=False, max_length=MAX_ITEMS)  # type: ignore[call-arg]
+    attendees = MeetingAttendeeSerializer(many=True, required=False, max_length=MAX_ITEMS)  # type: ignore[call-arg]
 
 
 class NotifiedChildSerializer(serializers.ModelSerializer):
@@ -334,7 +334,7 @@ class PartnerNotificationSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    attendees = AttendeeSerializer(many=True, read_only=True)
+    attendees = MeetingAttendeeSerializer(many=True, read_only=True)
     agenda = serializers.SerializerMethodField()
     undecided = serializers.SerializerMethodField()
 

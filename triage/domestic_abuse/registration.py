@@ -72,6 +72,13 @@ def register() -> None:
     workflows.register_child_panel(
         workflows.ChildPanel("triage/da_child_panel.html", web.child_panel, 15)
     )
+    workflows.register_guardrail_failures(
+        "domestic_abuse",
+        workflows.GuardrailFailures(
+            label="Domestic-abuse triage and Operation Encompass",
+            failures=selectors.guardrail_failures,
+        ),
+    )
     triaged = Q(state=NotificationState.TRIAGED)
     workflows.register_metric(
         workflows.Metric(

@@ -199,3 +199,30 @@ def chronology_entries(person_ids: Sequence[int]) -> list[workflows.Entry]:
 
 def notifications_for_contact(contact_id: int) -> Iterable[DomesticAbuseNotification]:
     return DomesticAbuseNotification.objects.filter(contact_id=contact_id)
+
+
+def guardrail_failures(child_ids: Sequence[int]) -> dict[int, list[str]]:
+    """What is wrong on each child's record here, by child id (two queries): a notification
+    naming them still awaiting triage past its working day, a school not told in time."""
+    now = timezone.now()
+    found: dict[int, list[str]] = defaultdict(list)
+    waiting = NotifiedPerson.objects.filter(
+        person_id__in=child_ids,
+        role=NotifiedRole.CHILD,
+        notification__state="awaiting_triage",
+        notification__triage_due_at__lt=now,
+    ).select_related("notification")
+    for link in waiting:
+        found[link.person_id].append(
+            f"Domestic-abuse notification {link.notification.police_reference} not triaged "
+            "within a working day (G9)"
+        )
+    late = EncompassNotice.objects.filter(
+        child_id__in=child_ids, told_at__isnull=True, due_at__lt=now
+    ).select_related("notification")
+    for notice in late:
+        found[notice.child_id].append(
+            f"School not told of notification {notice.notification.police_reference} "
+            "(Operation Encompass)"
+        )
+    return dict(found)

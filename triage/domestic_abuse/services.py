@@ -206,10 +206,13 @@ def _create(
         adults = [victim, perpetrator]
         matches = match_people(children=[child.person for child in children], adults=adults)
         by_input = {id(data): match for _role, data, match in matches}
-        if id(perpetrator) not in by_input:
-            raise ValidationError(
-                {"perpetrator": "The victim and the alleged perpetrator are the same person."}
-            )
+        # Matching names one record once: a victim or perpetrator who is one of the children,
+        # or the same person as the other, is a mistake in the notification.
+        for field, data in (("victim", victim), ("perpetrator", perpetrator)):
+            if id(data) not in by_input:
+                raise ValidationError(
+                    {field: "This is the same person as another named on the notification."}
+                )
         case = open_case_of(matches)
         due = timescales.add_working_days(received_at, 1)
         notification = DomesticAbuseNotification(

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from rest_framework import serializers
@@ -173,7 +174,7 @@ def notification_new(request: HttpRequest) -> HttpResponse:
         serializer=NotificationPageSerializer,
         submit="Record the notification",
         done="Notification recorded.",
-        back_url="/domestic-abuse/",
+        back_url=reverse("triage:da-notifications"),
     )
     response = form_page(request, form, act)
     if created:
@@ -404,9 +405,6 @@ def _change(
         messages.success(request, act(user, notification, data))
 
     if not run_form(bound, request.POST, serializer, run):
-        back = request.POST.get("next", "")
-        if back.startswith("/domestic-abuse/meetings/"):
-            return redirect(back)
         return redirect("triage:da-notification", notification.pk)
     return _notification_page(request, notification.pk, bound={form: bound}, status=400)
 
