@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from .models import AccessLog, ClosureDay, Team, User
+from .models import AccessLog, ClosureDay, SchoolHoliday, Team, User
 
 
 @admin.register(User)
@@ -28,7 +28,7 @@ class MachUserAdmin(UserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
+    list_display = ("name", "slug", "agency")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -36,6 +36,12 @@ class TeamAdmin(admin.ModelAdmin):
 class ClosureDayAdmin(admin.ModelAdmin):
     list_display = ("date", "reason")
     date_hierarchy = "date"
+
+
+@admin.register(SchoolHoliday)
+class SchoolHolidayAdmin(admin.ModelAdmin):
+    list_display = ("name", "first_day", "last_day")
+    date_hierarchy = "first_day"
 
 
 @admin.register(AccessLog)

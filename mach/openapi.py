@@ -1,4 +1,5 @@
-"""The OpenAPI schema as the API really answers: pages, error responses, open object shapes."""
+"""The OpenAPI schema as the API really answers: pages, error responses, open object shapes;
+and the pages and `state` filter of the workflows' lists, documented as they answer."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import copy
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from drf_spectacular import openapi
-from drf_spectacular.utils import inline_serializer
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 
 ERROR = {
     "type": "object",
@@ -91,6 +95,28 @@ def _model_field(field: serializers.Field) -> Any:
         return model._meta.get_field(field.source)
     except FieldDoesNotExist:
         return None
+
+
+class Pages(CursorPagination):
+    """A workflow list's pages; a subclass names its `ordering`."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+LIST_PARAMETERS = [OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)]
+
+
+def state_filter(request: Request, records: QuerySet[Any], states: list[str]) -> QuerySet[Any]:
+    """`records` in the `?state=` asked for (api.md: every list is filterable by state); a
+    state not among `states` is a 400 naming the parameter."""
+    state = request.query_params.get("state")
+    if state:
+        if state not in states:
+            raise serializers.ValidationError({"state": f"Choose one of {states}."})
+        records = records.filter(state=state)
+    return records
 
 
 def page_of(results: serializers.BaseSerializer, name: str) -> serializers.Serializer:

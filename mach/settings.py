@@ -352,6 +352,10 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 }
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
+# Operation Encompass (spec section 6): schools are told before this time on the next school day.
+SCHOOL_DAY_START = os.environ.get("SCHOOL_DAY_START", "08:30")
+# The daily domestic-abuse triage meeting takes the notifications received before this time.
+DA_TRIAGE_MEETING_TIME = os.environ.get("DA_TRIAGE_MEETING_TIME", "09:30")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
 # Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
 # for a rule not set here and reads the setting at call time.

@@ -197,3 +197,44 @@ def close_of(day: date) -> datetime:
 
 def is_working_day(day: date) -> bool:
     return WorkingCalendar.current().is_working_day(day)
+
+
+def is_school_day(day: date, holidays: Collection[tuple[date, date]]) -> bool:
+    """A weekday that is no England bank holiday and in no school holiday (first and last day
+    inclusive): the days Operation Encompass counts (spec section 6)."""
+    from django.conf import settings
+
+    return (
+        day.weekday() < 5
+        and day
+        not in bank_holidays(
+            settings.BANK_HOLIDAY_COUNTRY, settings.BANK_HOLIDAY_SUBDIVISION, day.year
+        )
+        and not any(first <= day <= last for first, last in holidays)
+    )
+
+
+def next_school_day_start(moment: datetime) -> datetime:
+    """The earliest school-day start (`settings.SCHOOL_DAY_START`, local time) after `moment`:
+    when a school must have been told of a domestic-abuse incident (Operation Encompass). Reads
+    the recorded school holidays (one query)."""
+    from django.conf import settings
+
+    from .models import SchoolHoliday
+
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("Deadlines are computed from aware datetimes only.")
+    start = time.fromisoformat(settings.SCHOOL_DAY_START)
+    local = moment.astimezone(LONDON)
+    holidays = list(
+        SchoolHoliday.objects.filter(last_day__gte=local.date()).values_list(
+            "first_day", "last_day"
+        )
+    )
+    day = local.date()
+    for _ in range(MAX_CLOSED_RUN * 3):
+        at = datetime.combine(day, start, tzinfo=LONDON)
+        if at > local and is_school_day(day, holidays):
+            return at.astimezone(UTC)
+        day += timedelta(days=1)
+    raise ValueError(f"No school day within {MAX_CLOSED_RUN * 3} days after {local.date()}.")

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +17,7 @@ from mach.audit import log_child_access
 from mach.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from mach.idempotency import idempotent
 from mach.models import AccessLog, Role, User
-from mach.openapi import page_of
+from mach.openapi import LIST_PARAMETERS, Pages, page_of, state_filter
 from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS, roles
 
 from . import services
@@ -286,21 +284,6 @@ def _discussion_write(
     return _discussion_response(request, discussion_id, status)
 
 
-def _state_filter(request: Request, records: QuerySet[Any], states: list[str]) -> QuerySet[Any]:
-    state = request.query_params.get("state")
-    if state:
-        if state not in states:
-            raise serializers.ValidationError({"state": f"Choose one of {states}."})
-        records = records.filter(state=state)
-    return records
-
-
-class Pages(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 class DiscussionPages(Pages):
     ordering = ("due_at", "id")
 
@@ -311,9 +294,6 @@ class EnquiryPages(Pages):
 
 class ConferencePages(Pages):
     ordering = ("due_date", "id")
-
-
-LIST_PARAMETERS = [OpenApiParameter("cursor", str), OpenApiParameter("page_size", int)]
 
 
 class DiscussionListApi(APIView):
@@ -332,7 +312,7 @@ class DiscussionListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        discussions = _state_filter(request, discussions_visible_to(user), DiscussionState.values)
+        discussions = state_filter(request, discussions_visible_to(user), DiscussionState.values)
         paginator = DiscussionPages()
         page: list[StrategyDiscussion] = (
             paginator.paginate_queryset(discussions, request, view=self) or []
@@ -484,7 +464,7 @@ class EnquiryListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        enquiries = _state_filter(request, enquiries_visible_to(user), EnquiryState.values)
+        enquiries = state_filter(request, enquiries_visible_to(user), EnquiryState.values)
         paginator = EnquiryPages()
         page: list[S47Enquiry] = paginator.paginate_queryset(enquiries, request, view=self) or []
         log_child_access(user=user, child_ids=[e.child_id for e in page], via=request.path)
@@ -561,7 +541,7 @@ class ConferenceListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        conferences = _state_filter(request, conferences_visible_to(user), ConferenceState.values)
+        conferences = state_filter(request, conferences_visible_to(user), ConferenceState.values)
         paginator = ConferencePages()
         page: list[Conference] = paginator.paginate_queryset(conferences, request, view=self) or []
         log_child_access(

@@ -12,22 +12,11 @@ from django.db import models
 from django.db.models import Q
 from django_fsm import FSMField, transition
 
-from mach.models import Timed
+from mach.models import AgencyType, Timed
 from mach.models.timeliness import alert_due_index
 
-
-class Agency(models.TextChoices):
-    """Partner agency types (api.md, "Agencies")."""
-
-    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
-    POLICE = "police", "Police"
-    HEALTH = "health", "Health"
-    EDUCATION = "education", "Education"
-    PROBATION = "probation", "Probation"
-    HOUSING = "housing", "Housing"
-    DOMESTIC_ABUSE_SERVICE = "domestic_abuse_service", "Domestic abuse service"
-    EARLY_HELP = "early_help", "Early help"
-    OTHER = "other", "Other"
+# Partner agency types (api.md, "Agencies"): the core's, which a partner's team records.
+Agency = AgencyType
 
 
 # National minimum attendance (spec 7): without these a discussion is held only with a

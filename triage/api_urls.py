@@ -78,3 +78,31 @@ urlpatterns = [
         name="pattern-flag-review",
     ),
 ]
+
+# Domestic-abuse triage (spec section 6).
+from .domestic_abuse import api as da_api  # noqa: E402
+
+urlpatterns += [
+    path("da-notifications/", da_api.NotificationListApi.as_view(), name="da-notifications"),
+    path(
+        "da-notifications/<int:notification_id>/",
+        da_api.NotificationDetailApi.as_view(),
+        name="da-notification-detail",
+    ),
+    path(
+        "da-notifications/<int:notification_id>/triage/",
+        da_api.NotificationTriageApi.as_view(),
+        name="da-notification-triage",
+    ),
+    path(
+        "da-notifications/<int:notification_id>/encompass/",
+        da_api.NotificationEncompassApi.as_view(),
+        name="da-notification-encompass",
+    ),
+    path("da-triage-meetings/", da_api.MeetingListApi.as_view(), name="da-triage-meetings"),
+    path(
+        "da-triage-meetings/<int:meeting_id>/",
+        da_api.MeetingDetailApi.as_view(),
+        name="da-triage-meeting-detail",
+    ),
+]

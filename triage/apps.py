@@ -18,6 +18,9 @@ class TriageConfig(AppConfig):
         _register_deadlines()
         _register_pages()
         _register_schema_urls_and_tasks()
+        from .domestic_abuse import registration
+
+        registration.register()
 
 
 def _register_deadlines() -> None:

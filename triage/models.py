@@ -374,3 +374,25 @@ class ReferrerFeedback(Timed):
 
     def __str__(self) -> str:
         return f"Feedback on contact {self.contact_id}"
+
+
+# Domestic-abuse triage (spec section 6) keeps its models in its own module.
+from .domestic_abuse.models import (  # noqa: E402
+    AgencyView,
+    DomesticAbuseNotification,
+    EncompassNotice,
+    MeetingAttendee,
+    NotifiedPerson,
+    TriageChallenge,
+    TriageMeeting,
+)
+
+__all__ = [
+    "AgencyView",
+    "DomesticAbuseNotification",
+    "EncompassNotice",
+    "MeetingAttendee",
+    "NotifiedPerson",
+    "TriageChallenge",
+    "TriageMeeting",
+]

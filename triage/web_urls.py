@@ -57,3 +57,32 @@ urlpatterns = [
         name="feedback-given",
     ),
 ]
+
+# Domestic-abuse triage (spec section 6).
+from .domestic_abuse import web as da_web  # noqa: E402
+
+urlpatterns += [
+    path("domestic-abuse/", da_web.notification_list, name="da-notifications"),
+    path("domestic-abuse/new/", da_web.notification_new, name="da-notification-new"),
+    path(
+        "domestic-abuse/<int:notification_id>/",
+        da_web.notification_detail,
+        name="da-notification",
+    ),
+    path(
+        "domestic-abuse/<int:notification_id>/triage/",
+        da_web.notification_triage,
+        name="da-notification-triage",
+    ),
+    path(
+        "domestic-abuse/<int:notification_id>/encompass/",
+        da_web.notification_encompass,
+        name="da-notification-encompass",
+    ),
+    path("domestic-abuse/meetings/", da_web.meeting_list, name="da-meetings"),
+    path(
+        "domestic-abuse/meetings/<int:meeting_id>/",
+        da_web.meeting_detail,
+        name="da-meeting",
+    ),
+]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .accounts import Role, Team, User
+from .accounts import AgencyType, Role, Team, User
 from .audit import AccessLog, AppendOnly, Event, IdempotencyRecord
-from .calendar import ClosureDay
+from .calendar import ClosureDay, SchoolHoliday
 from .contacts import (
     OPEN_STATES,
     Channel,
@@ -33,6 +33,7 @@ from .timeliness import Alert, AlertLevel, Timed
 __all__ = [
     "OPEN_STATES",
     "AccessLog",
+    "AgencyType",
     "Alert",
     "AlertLevel",
     "AppendOnly",
@@ -53,6 +54,7 @@ __all__ = [
     "Relationship",
     "RelationshipKind",
     "Role",
+    "SchoolHoliday",
     "Source",
     "State",
     "Team",

@@ -17,6 +17,20 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+class AgencyType(models.TextChoices):
+    """A partner organisation's agency type (api.md, "Agencies")."""
+
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    DOMESTIC_ABUSE_SERVICE = "domestic_abuse_service", "Domestic abuse service"
+    EARLY_HELP = "early_help", "Early help"
+    OTHER = "other", "Other"
+
+
 class TeamQuerySet(models.QuerySet["Team"]):
     def intake(self) -> Team:
         """The team that receives contacts from outside the MACH (created on first use)."""
@@ -31,6 +45,8 @@ class Team(models.Model):
 
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
+    # A partner organisation's agency type; blank for the council's own teams.
+    agency = models.CharField(max_length=32, choices=AgencyType.choices, blank=True)
 
     objects = TeamQuerySet.as_manager()
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from .alerts import alert_acknowledge
 from .common import AlreadyDone, action_complete, publish, require_role
-from .contacts import contact_create, intake_team_for, parental_awareness_errors
+from .contacts import (
+    contact_create,
+    intake_team_for,
+    match_people,
+    open_case_of,
+    parental_awareness_errors,
+    route_to_open_case,
+)
 from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
 from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
 from .referrals import previous_referral, referrals_open
@@ -19,8 +26,10 @@ __all__ = [
     "alert_acknowledge",
     "contact_create",
     "intake_team_for",
+    "match_people",
     "match_proposal_confirm",
     "match_proposal_reject",
+    "open_case_of",
     "parental_awareness_errors",
     "person_match_or_create",
     "person_merge",
@@ -30,5 +39,6 @@ __all__ = [
     "referrals_open",
     "relationship_kind",
     "require_role",
+    "route_to_open_case",
     "user_create",
 ]

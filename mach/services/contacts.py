@@ -37,7 +37,7 @@ from .people import (
 
 # A person named on a contact: as a child or adult, as the referrer described them, and the
 # record they were matched to.
-_Match = tuple[str, PersonInput, PersonMatch]
+Match = tuple[str, PersonInput, PersonMatch]
 
 
 def intake_team_for(actor: User) -> Team:
@@ -87,8 +87,8 @@ def contact_create(
         raise ValidationError(errors)
     received_at = received_at or timezone.now()
     with transaction.atomic():
-        matches = _match_people(children=children, adults=adults)
-        case = _open_case_of(matches)
+        matches = match_people(children=children, adults=adults)
+        case = open_case_of(matches)
         due = timescales.add_working_days(received_at, 1)
         contact = Contact(
             received_at=received_at,
@@ -160,7 +160,7 @@ def route_to_open_case(contact: Contact, case: workflows.OpenCase) -> None:
         contact.team_id = case.team_id
 
 
-def _open_case_of(matches: Sequence[_Match]) -> workflows.OpenCase | None:
+def open_case_of(matches: Sequence[Match]) -> workflows.OpenCase | None:
     """The open case of the first child that has one. Only children matched to an existing
     record can have one, and the matching query already said which may: most intakes ask
     nothing more."""
@@ -175,15 +175,14 @@ def _open_case_of(matches: Sequence[_Match]) -> workflows.OpenCase | None:
     return next((cases[child_id] for child_id in candidates if child_id in cases), None)
 
 
-def _match_people(
-    *, children: Sequence[PersonInput], adults: Sequence[PersonInput]
-) -> list[_Match]:
-    """Each person named, matched to a record once (a person named twice is linked once).
+def match_people(*, children: Sequence[PersonInput], adults: Sequence[PersonInput]) -> list[Match]:
+    """Each person named, matched to a record once (a person named twice is linked once): the
+    one matching of every intake (contacts, domestic-abuse notifications).
 
     An adult is first looked for among the adults already linked to the known children: the
     mother named by name alone on every contact is one person in the household, not a new
     record each time (`household_adult_match`)."""
-    matches: dict[int, _Match] = {}
+    matches: dict[int, Match] = {}
     for data in children:
         match = person_match_or_create(kind=Kind.CHILD, data=data)
         matches.setdefault(match.person.pk, (Kind.CHILD, data, match))
@@ -200,7 +199,7 @@ def _match_people(
     return list(matches.values())
 
 
-def _link_people(contact: Contact, matches: Sequence[_Match]) -> list[ContactPerson]:
+def _link_people(contact: Contact, matches: Sequence[Match]) -> list[ContactPerson]:
     links: dict[int, ContactPerson] = {
         match.person.pk: ContactPerson(
             contact=contact,

@@ -9,7 +9,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from ..audit import record_event
-from ..models import Role, Team, User
+from ..models import AgencyType, Role, Team, User
 
 
 def user_create(
@@ -20,17 +20,26 @@ def user_create(
     email: str = "",
     password: str = "",
     manages: Sequence[str] = (),
+    agency: str = "",
 ) -> tuple[User, str]:
     """Create a user with a role (and team) and return it with a new API token key.
 
     A service manager manages the teams named in `manages` (slugs, created if new), or else
-    their own team; only a service manager manages teams."""
+    their own team; only a service manager manages teams. `agency` records the agency type of
+    a partner's organisation (its team)."""
     if role not in Role.values:
         raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    if agency and agency not in AgencyType.values:
+        raise ValidationError({"agency": f"Choose one of: {', '.join(AgencyType.values)}."})
+    if agency and not team_slug:
+        raise ValidationError({"agency": "An agency type belongs to a team: name the team."})
     if manages and role != Role.SERVICE_MANAGER:
         raise ValidationError({"manages": "Only a service manager manages teams."})
     with transaction.atomic(durable=True):
         team = _team(team_slug) if team_slug else None
+        if team is not None and agency and team.agency != agency:
+            team.agency = agency
+            team.save(update_fields=["agency"])
         if User.objects.filter(username=username).exists():
             raise ValidationError({"username": "A user with that username already exists."})
         user = User(username=username, role=role, team=team, email=email)

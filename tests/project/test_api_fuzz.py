@@ -21,10 +21,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from mach.models import Role
+from mach.models import AgencyType, Role, Team
 from mach.services import user_create
 from tests.conftest import contact_body, screening_body
 from tests.safety_plans.conftest import GOOD as SAFETY_PLAN
+from tests.triage.da_helpers import notification_body
 
 pytestmark = [pytest.mark.fuzz]
 CHECKS = [
@@ -58,6 +59,9 @@ def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
         ]
     }
     _post(tokens[Role.PARTNER_AGENCY], "/api/v1/contacts/", contact_body())
+    Team.objects.filter(slug="cleveland-police").update(agency=AgencyType.POLICE)
+    _post(tokens[Role.PARTNER_AGENCY], "/api/v1/da-notifications/", notification_body())
+    _post(tokens[Role.SOCIAL_WORKER], "/api/v1/da-notifications/", notification_body())
     decided = _post(tokens[Role.SOCIAL_WORKER], "/api/v1/contacts/", contact_body())
     _post(
         tokens[Role.SOCIAL_WORKER], f"/api/v1/contacts/{decided['id']}/screening/", screening_body()
@@ -129,7 +133,10 @@ def test_every_operation_answers_a_social_worker_as_the_schema_says(
 # requests and reads the strategy discussions it is invited to; every other operation refuses
 # it before reading any input (403, documented).
 @schema.include(
-    path_regex=r"^/api/v1/(contacts/(\{contact_id\}/)?|partner-requests/.*|strategy-discussions/.*)$"
+    path_regex=(
+        r"^/api/v1/(contacts/(\{contact_id\}/)?|partner-requests/.*|strategy-discussions/.*"
+        r"|da-notifications/(\{notification_id\}/)?)$"
+    )
 ).parametrize()
 @FUZZ_SETTINGS
 def test_a_partner_agency_is_answered_as_the_schema_says(

@@ -1,5 +1,5 @@
-"""`manage.py adduser USERNAME --role ROLE [--team TEAM] [--manages TEAM ...]`: prints the API
-token last."""
+"""`manage.py adduser USERNAME --role ROLE [--team TEAM] [--agency TYPE] [--manages TEAM ...]`:
+prints the API token last."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from mach.models import Role
+from mach.models import AgencyType, Role
 from mach.services import user_create
 
 
@@ -25,6 +25,9 @@ class Command(BaseCommand):
             default=[],
             help="service_manager only: a team slug they manage (repeat for each; default --team)",
         )
+        parser.add_argument(
+            "--agency", default="", choices=["", *AgencyType.values], help="the team's agency type"
+        )
         parser.add_argument("--email", default="")
         parser.add_argument("--password", default="", help="for signing in to the web pages")
 
@@ -37,6 +40,7 @@ class Command(BaseCommand):
                 email=options["email"],
                 password=options["password"],
                 manages=options["manages"],
+                agency=options["agency"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error

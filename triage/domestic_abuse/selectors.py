@@ -1,0 +1,228 @@
+"""Reads of domestic-abuse triage, scoped to what the user may see, and the 12-month history
+beside each item of a meeting's agenda (G9), in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from mach import timescales, workflows
+from mach.models import ContactPerson, Referral, Role, User
+from mach.services.referrals import twelve_months_before
+
+from .models import (
+    DomesticAbuseNotification,
+    EncompassNotice,
+    NotifiedPerson,
+    NotifiedRole,
+    TriageMeeting,
+)
+
+
+def notifications_visible_to(user: User) -> QuerySet[DomesticAbuseNotification]:
+    """A partner agency sees only what its own organisation sent; MACH readers see all."""
+    notifications = DomesticAbuseNotification.objects.all()
+    if user.role == Role.PARTNER_AGENCY:
+        return notifications.filter(submitting_team_id=user.team_id, submitting_team__isnull=False)
+    return notifications
+
+
+def with_details(
+    notifications: QuerySet[DomesticAbuseNotification],
+) -> QuerySet[DomesticAbuseNotification]:
+    return notifications.select_related("meeting").prefetch_related(
+        Prefetch("people", queryset=NotifiedPerson.objects.select_related("person")),
+        "agency_views",
+        "challenges",
+        Prefetch("encompass", queryset=EncompassNotice.objects.select_related("child")),
+    )
+
+
+def meetings_visible_to(user: User) -> QuerySet[TriageMeeting]:
+    return TriageMeeting.objects.all()
+
+
+def child_ids_of(notification: DomesticAbuseNotification) -> list[int]:
+    """The children of a notification loaded `with_details` (no query)."""
+    return [p.person_id for p in notification.people.all() if p.role == NotifiedRole.CHILD]
+
+
+def person_ids_of(notification: DomesticAbuseNotification) -> list[int]:
+    return [p.person_id for p in notification.people.all()]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: date
+    kind: str
+    summary: str
+
+
+@dataclass
+class PersonHistory:
+    """One person's last 12 months: earlier notifications, contacts, referrals, MARACs."""
+
+    notifications: list[HistoryLine] = field(default_factory=list)
+    contacts: list[HistoryLine] = field(default_factory=list)
+    referrals: list[HistoryLine] = field(default_factory=list)
+    maracs: list[HistoryLine] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[HistoryLine]:
+        every = self.notifications + self.contacts + self.referrals + self.maracs
+        return sorted(every, key=lambda line: line.at, reverse=True)
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time()), timescales.LONDON)
+
+
+def histories(
+    notifications: Sequence[DomesticAbuseNotification],
+) -> dict[tuple[int, int], PersonHistory]:
+    """By (notification id, person id): each person's history from the same day a year before
+    the notification's incident until it was received, the notification itself left out.
+    Three queries for the whole agenda, whatever its length; the notifications must be loaded
+    `with_details`."""
+    if not notifications:
+        return {}
+    windows = {
+        n.pk: twelve_months_before(timezone.localtime(n.incident_at).date()) for n in notifications
+    }
+    since = min(windows.values())
+    person_ids = {p.person_id for n in notifications for p in n.people.all()}
+    earlier: dict[int, list[NotifiedPerson]] = defaultdict(list)
+    for link in NotifiedPerson.objects.filter(
+        person_id__in=person_ids, notification__incident_at__gte=_start_of(since)
+    ).select_related("notification"):
+        earlier[link.person_id].append(link)
+    contacts: dict[int, list[ContactPerson]] = defaultdict(list)
+    for contact_link in ContactPerson.objects.filter(
+        person_id__in=person_ids, contact__received_at__gte=_start_of(since)
+    ).select_related("contact"):
+        contacts[contact_link.person_id].append(contact_link)
+    referrals: dict[int, list[Referral]] = defaultdict(list)
+    for referral in Referral.objects.filter(child_id__in=person_ids, referral_date__gte=since):
+        referrals[referral.child_id].append(referral)
+    found: dict[tuple[int, int], PersonHistory] = {}
+    for notification in notifications:
+        start, until = windows[notification.pk], notification.received_at
+        for link in notification.people.all():
+            found[(notification.pk, link.person_id)] = _history(
+                notification, link.person_id, start, until, earlier, contacts, referrals
+            )
+    return found
+
+
+def _history(
+    notification: DomesticAbuseNotification,
+    person_id: int,
+    start: date,
+    until: datetime,
+    earlier: dict[int, list[NotifiedPerson]],
+    contacts: dict[int, list[ContactPerson]],
+    referrals: dict[int, list[Referral]],
+) -> PersonHistory:
+    history = PersonHistory()
+    for link in earlier[person_id]:
+        other = link.notification
+        day = timezone.localtime(other.incident_at).date()
+        if other.pk == notification.pk or day < start or other.received_at > until:
+            continue
+        history.notifications.append(
+            HistoryLine(
+                day,
+                "notification",
+                f"{other.police_reference}: {other.get_dash_level_display()} DASH, as "
+                f"{link.get_role_display().lower()}"
+                + (f"; {other.get_decision_display().lower()}" if other.decision else ""),
+            )
+        )
+        if other.marac_referral and other.marac_referred_on and other.marac_referred_on >= start:
+            history.maracs.append(
+                HistoryLine(other.marac_referred_on, "marac", f"MARAC ({other.police_reference})")
+            )
+    for contact_link in contacts[person_id]:
+        contact = contact_link.contact
+        day = timezone.localtime(contact.received_at).date()
+        if start <= day and contact.received_at <= until:
+            history.contacts.append(
+                HistoryLine(day, "contact", f"Contact {contact.reference} ({contact.state})")
+            )
+    for referral in referrals[person_id]:
+        if start <= referral.referral_date <= timezone.localtime(until).date():
+            history.referrals.append(
+                HistoryLine(
+                    referral.referral_date,
+                    "referral",
+                    f"Referral: {referral.outcome.replace('_', ' ')}",
+                )
+            )
+    return history
+
+
+def chronology_entries(person_ids: Sequence[int]) -> list[workflows.Entry]:
+    """A child's chronology: each notification naming them and its triage decision."""
+    links = NotifiedPerson.objects.filter(person_id__in=person_ids).select_related("notification")
+    by_notification: dict[int, tuple[DomesticAbuseNotification, list[int]]] = {}
+    for link in links:
+        notification, people = by_notification.setdefault(
+            link.notification_id, (link.notification, [])
+        )
+        people.append(link.person_id)
+    entries = []
+    for notification, people in by_notification.values():
+        decided = (
+            f"; triage: {notification.get_decision_display().lower()}"
+            + (" and MARAC referral" if notification.marac_referral else "")
+            if notification.decision
+            else ""
+        )
+        entries.append(
+            workflows.Entry(
+                at=notification.received_at,
+                kind="domestic_abuse_notification",
+                summary=f"Domestic-abuse notification {notification.police_reference} "
+                f"({notification.get_dash_level_display()} DASH){decided}",
+                record_id=notification.pk,
+                person_ids=tuple(people),
+                state=notification.state,
+            )
+        )
+    return entries
+
+
+def notifications_for_contact(contact_id: int) -> Iterable[DomesticAbuseNotification]:
+    return DomesticAbuseNotification.objects.filter(contact_id=contact_id)
+
+
+def guardrail_failures(child_ids: Sequence[int]) -> dict[int, list[str]]:
+    """What is wrong on each child's record here, by child id (two queries): a notification
+    naming them still awaiting triage past its working day, a school not told in time."""
+    now = timezone.now()
+    found: dict[int, list[str]] = defaultdict(list)
+    waiting = NotifiedPerson.objects.filter(
+        person_id__in=child_ids,
+        role=NotifiedRole.CHILD,
+        notification__state="awaiting_triage",
+        notification__triage_due_at__lt=now,
+    ).select_related("notification")
+    for link in waiting:
+        found[link.person_id].append(
+            f"Domestic-abuse notification {link.notification.police_reference} not triaged "
+            "within a working day (G9)"
+        )
+    late = EncompassNotice.objects.filter(
+        child_id__in=child_ids, told_at__isnull=True, due_at__lt=now
+    ).select_related("notification")
+    for notice in late:
+        found[notice.child_id].append(
+            f"School not told of notification {notice.notification.police_reference} "
+            "(Operation Encompass)"
+        )
+    return dict(found)
