@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assessments",
     "strategy_meetings",
     "safety_plans",
+    "assessments.homeless",
 ]
 
 MIDDLEWARE = [
@@ -343,6 +344,8 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
+# The local clock time by which the MACH oversees an EDT handover on the next working day.
+EDT_OVERSIGHT_AT = os.environ.get("EDT_OVERSIGHT_AT", "10:00")
 # Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
 # for a rule not set here and reads the setting at call time.
 for _rule in (

@@ -18,6 +18,10 @@ class TriageConfig(AppConfig):
         _register_deadlines()
         _register_pages()
         _register_schema_urls_and_tasks()
+        # Emergency Duty Team handovers feed the front door (issue 14).
+        from .edt.registrations import register as register_edt
+
+        register_edt()
 
 
 def _register_deadlines() -> None:

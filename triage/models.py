@@ -374,3 +374,8 @@ class ReferrerFeedback(Timed):
 
     def __str__(self) -> str:
         return f"Feedback on contact {self.contact_id}"
+
+
+# Emergency Duty Team handovers live in their own module (issue 14); imported here so that
+# Django finds the models of the triage app.
+from .edt.models import EdtHandover as EdtHandover  # noqa: E402

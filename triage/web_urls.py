@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import web
+from .edt import web_urls as edt_web_urls
 
 app_name = "triage"
 
@@ -57,3 +58,5 @@ urlpatterns = [
         name="feedback-given",
     ),
 ]
+# Emergency Duty Team handovers (triage.edt).
+urlpatterns += edt_web_urls.urlpatterns
