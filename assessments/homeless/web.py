@@ -327,8 +327,6 @@ def child_panel(request: HttpRequest, child: Person) -> dict[str, Any] | None:
     if not presentations:
         return None
     return {
-        "panel": {
-            "presentations": presentations,
-            "looked_after": any(p.is_looked_after for p in presentations),
-        }
+        "presentations": presentations,
+        "looked_after": any(p.is_looked_after for p in presentations),
     }

@@ -175,9 +175,7 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any] | No
         return None
     user = signed_in_user(request)
     return {
-        "panel": {
-            "handover": handover,
-            "can_acknowledge": user.has_role(*MACH_WORKERS)
-            and handover.state == HandoverState.HANDED_OVER,
-        }
+        "handover": handover,
+        "can_acknowledge": user.has_role(*MACH_WORKERS)
+        and handover.state == HandoverState.HANDED_OVER,
     }
