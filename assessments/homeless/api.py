@@ -25,12 +25,12 @@ from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 
 from . import services
 from .inputs import (
-    AccommodationSerializer,
-    AccountSerializer,
-    DecisionSerializer,
-    JointAssessmentSerializer,
+    HomelessAccommodationSerializer,
+    HomelessAccountSerializer,
+    HomelessDecisionSerializer,
+    HomelessJointAssessmentSerializer,
+    HomelessRightsAndAdvocacySerializer,
     PresentationInputSerializer,
-    RightsAndAdvocacySerializer,
     YoungPersonSerializer,
 )
 from .models import HomelessPresentation, PresentationState
@@ -226,33 +226,33 @@ def _step(
 ORDER = " Before the young person's own account is recorded: 409."
 AccountApi = _step(
     "homeless_presentations_account",
-    AccountSerializer,
+    HomelessAccountSerializer,
     services.account_record,
     "The young person's own account, wishes and feelings: the first step (409 once recorded).",
 )
 RightsAndAdvocacyApi = _step(
     "homeless_presentations_rights_and_advocacy",
-    RightsAndAdvocacySerializer,
+    HomelessRightsAndAdvocacySerializer,
     services.rights_and_advocacy_record,
     "Rights and entitlements explained and independent advocacy offered (when; taken up or "
     "not). May be updated until the decision." + ORDER,
 )
 AccommodationApi = _step(
     "homeless_presentations_accommodation",
-    AccommodationSerializer,
+    HomelessAccommodationSerializer,
     services.accommodation_record,
     "Suitable accommodation tonight: `bed_and_breakfast` is refused (400). 409 before rights "
     "are explained and advocacy offered." + ORDER,
 )
 JointAssessmentApi = _step(
     "homeless_presentations_joint_assessment",
-    JointAssessmentSerializer,
+    HomelessJointAssessmentSerializer,
     services.joint_assessment_record,
     "The joint assessment with a named housing officer, after accommodation." + ORDER,
 )
 DecisionApi = _step(
     "homeless_presentations_decision",
-    DecisionSerializer,
+    HomelessDecisionSerializer,
     services.decision_record,
     "After the joint assessment. `housing_route` needs `informed_choice` in the young "
     "person's words (400)." + ORDER,

@@ -33,12 +33,12 @@ class PresentationInputSerializer(serializers.Serializer):
         return value
 
 
-class AccountSerializer(serializers.Serializer):
+class HomelessAccountSerializer(serializers.Serializer):
     account = serializers.CharField(max_length=TEXT, help_text="In the young person's words.")
     wishes_and_feelings = serializers.CharField(max_length=TEXT)
 
 
-class RightsAndAdvocacySerializer(serializers.Serializer):
+class HomelessRightsAndAdvocacySerializer(serializers.Serializer):
     rights_explained_on = serializers.DateField()
     advocacy_offered_on = serializers.DateField()
     advocacy_taken_up = serializers.BooleanField()
@@ -53,7 +53,7 @@ class AccommodationTypeField(serializers.ChoiceField):
         return super().to_internal_value(data)
 
 
-class AccommodationSerializer(serializers.Serializer):
+class HomelessAccommodationSerializer(serializers.Serializer):
     # "type" is what api.md publishes.
     type = AccommodationTypeField(
         choices=AccommodationType.choices,
@@ -67,13 +67,13 @@ class AccommodationSerializer(serializers.Serializer):
     )
 
 
-class JointAssessmentSerializer(serializers.Serializer):
+class HomelessJointAssessmentSerializer(serializers.Serializer):
     housing_officer = serializers.CharField(max_length=200)
     completed_on = serializers.DateField()
     summary = serializers.CharField(max_length=TEXT)
 
 
-class DecisionSerializer(serializers.Serializer):
+class HomelessDecisionSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     informed_choice = serializers.CharField(
         max_length=TEXT,

@@ -23,11 +23,11 @@ from mach.web.pages import FormPage, form_page, page, signed_in_user
 
 from . import services
 from .inputs import (
-    AccommodationSerializer,
-    AccountSerializer,
-    DecisionSerializer,
-    JointAssessmentSerializer,
-    RightsAndAdvocacySerializer,
+    HomelessAccommodationSerializer,
+    HomelessAccountSerializer,
+    HomelessDecisionSerializer,
+    HomelessJointAssessmentSerializer,
+    HomelessRightsAndAdvocacySerializer,
 )
 from .models import (
     AccommodationType,
@@ -71,8 +71,7 @@ NEW_QUESTIONS = (
 STEPS: dict[str, dict[str, Any]] = {
     "account": {
         "title": "The young person's own account",
-        "state": PresentationState.PRESENTED,
-        "serializer": AccountSerializer,
+        "serializer": HomelessAccountSerializer,
         "service": services.account_record,
         "submit": "Record their account",
         "questions": (
@@ -93,8 +92,7 @@ STEPS: dict[str, dict[str, Any]] = {
     },
     "rights-and-advocacy": {
         "title": "Rights explained and advocacy offered",
-        "state": PresentationState.ACCOUNT_RECORDED,
-        "serializer": RightsAndAdvocacySerializer,
+        "serializer": HomelessRightsAndAdvocacySerializer,
         "service": services.rights_and_advocacy_record,
         "submit": "Record rights and advocacy",
         "intro": "homeless/rights_intro.html",
@@ -112,9 +110,8 @@ STEPS: dict[str, dict[str, Any]] = {
     },
     "accommodation": {
         "title": "Suitable accommodation tonight",
-        "state": PresentationState.ACCOUNT_RECORDED,
-        "serializer": AccommodationSerializer,
-        "service": lambda **kwargs: services.accommodation_record(**kwargs),
+        "serializer": HomelessAccommodationSerializer,
+        "service": services.accommodation_record,
         "submit": "Record accommodation",
         "intro": "homeless/accommodation_intro.html",
         "questions": (
@@ -135,8 +132,7 @@ STEPS: dict[str, dict[str, Any]] = {
     },
     "joint-assessment": {
         "title": "Joint assessment with housing",
-        "state": PresentationState.ACCOMMODATED,
-        "serializer": JointAssessmentSerializer,
+        "serializer": HomelessJointAssessmentSerializer,
         "service": services.joint_assessment_record,
         "submit": "Record the joint assessment",
         "questions": (
@@ -147,8 +143,7 @@ STEPS: dict[str, dict[str, Any]] = {
     },
     "decision": {
         "title": "Decision",
-        "state": PresentationState.ASSESSED,
-        "serializer": DecisionSerializer,
+        "serializer": HomelessDecisionSerializer,
         "service": services.decision_record,
         "submit": "Record the decision",
         "questions": (

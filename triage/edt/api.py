@@ -23,7 +23,7 @@ from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 from mach.representations import ContactSerializer
 
 from . import services
-from .inputs import AcknowledgeSerializer, HandoverInputSerializer
+from .inputs import HandoverAcknowledgeSerializer, HandoverInputSerializer
 from .models import EdtHandover, HandoverState
 from .selectors import child_ids_of, handovers_visible_to
 
@@ -167,7 +167,7 @@ class EdtHandoverAcknowledgeApi(APIView):
 
     @extend_schema(
         operation_id="edt_handovers_acknowledge",
-        request=AcknowledgeSerializer,
+        request=HandoverAcknowledgeSerializer,
         responses=EdtHandoverSerializer,
         description=(
             "Records who acknowledged the handover and when; the contact goes on to screening. "
@@ -176,7 +176,7 @@ class EdtHandoverAcknowledgeApi(APIView):
     )
     def post(self, request: Request, handover_id: int) -> Response:
         handover = _shown(request, handover_id, AccessLog.Action.CHANGE)
-        payload = AcknowledgeSerializer(data=request.data)
+        payload = HandoverAcknowledgeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.edt_handover_acknowledge(
             actor=_user(request), handover=handover, **payload.validated_data

@@ -27,5 +27,5 @@ class HandoverInputSerializer(ContactInputSerializer):
     )
 
 
-class AcknowledgeSerializer(serializers.Serializer):
+class HandoverAcknowledgeSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5_000, required=False, allow_blank=True, default="")

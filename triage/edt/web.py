@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mach.audit import log_child_access
-from mach.control_characters import control_character_errors
 from mach.models import AccessLog, Contact, Role
 from mach.permissions import CHILD_READERS, MACH_WORKERS
 from mach.services import AlreadyDone
@@ -54,6 +53,8 @@ class HandoverForm(ContactForm):
     """The new-contact form with the EDT's action and what is outstanding, validated by the
     API's own serializer."""
 
+    serializer_class = HandoverInputSerializer
+
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
         self.handover_fields = bind(HANDOVER_QUESTIONS, self.data)
@@ -61,17 +62,13 @@ class HandoverForm(ContactForm):
     def all_fields(self) -> list[Field]:
         return [*self.handover_fields, *super().all_fields()]
 
-    def validated(self) -> dict[str, Any] | None:
-        body, errors = self._body()
-        for name in ("action_taken", "outstanding_actions"):
-            if self._value(name) or name == "outstanding_actions":
-                body[name] = self._value(name)
-        refused = self._renumber(control_character_errors(body))
-        serializer = HandoverInputSerializer(data=body)
-        if serializer.is_valid() and not errors and not refused:
-            return dict(serializer.validated_data)
-        self.show_errors({**self._renumber(serializer.errors), **errors, **refused})
-        return None
+    def _body(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        body, errors = super()._body()
+        # An unanswered choice is left out, so the serializer reports it as missing.
+        if self._value("action_taken"):
+            body["action_taken"] = self._value("action_taken")
+        body["outstanding_actions"] = self._value("outstanding_actions")
+        return body, errors
 
 
 @page(Role.EDT_WORKER)
