@@ -52,6 +52,12 @@ def register() -> None:
         ),
     )
     workflows.register_chronology_source("homeless", selectors.homeless_entries)
+    workflows.register_guardrail_failures(
+        "homeless",
+        workflows.GuardrailFailures(
+            label="16/17 homeless pathway (G12)", failures=selectors.guardrail_failures
+        ),
+    )
     workflows.register_navigation(
         workflows.NavigationItem(
             "Homeless 16/17", "homeless:presentations", (*CHILD_READERS,), order=45

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from mach.models import User
 from mach.permissions import CHILD_READERS
@@ -57,3 +58,30 @@ def homeless_entries(person_ids: Sequence[int]) -> list[Entry]:
                 summary += " (looked after)"
             entries.append(_entry(presentation, presentation.decided_at, summary))
     return entries
+
+
+def guardrail_failures(child_ids: Sequence[int]) -> dict[int, list[str]]:
+    """G12 failures on these young people's records (one query): a joint assessment overdue,
+    advocacy not offered on the day they presented."""
+    today = timezone.localdate()
+    failures: dict[int, list[str]] = {}
+    for presentation in HomelessPresentation.objects.filter(young_person_id__in=child_ids):
+        found = []
+        if (
+            presentation.joint_assessment_completed_on is None
+            and presentation.assessment_due_date < today
+        ):
+            found.append(
+                f"Joint assessment of homeless presentation {presentation.pk} overdue since "
+                f"{presentation.assessment_due_date:%d %b %Y}"
+            )
+        offered = presentation.advocacy_offered_on
+        if presentation.account_recorded_at is not None and (
+            offered is None or offered > presentation.presented_on
+        ):
+            found.append(
+                f"Advocacy not offered at first approach (homeless presentation {presentation.pk})"
+            )
+        if found:
+            failures.setdefault(presentation.young_person_id, []).extend(found)
+    return failures

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -39,6 +41,7 @@ from .models import (
 from .selectors import presentations_visible_to
 
 YES_NO = [("true", "Yes"), ("false", "No")]
+PAGE_SIZE = 25
 
 
 class NewPresentationForm(serializers.Serializer):
@@ -178,15 +181,17 @@ def _visible(request: HttpRequest, presentation_id: int, action: str) -> Homeles
 
 @page(*CHILD_READERS)
 def presentation_list(request: HttpRequest) -> HttpResponse:
+    """Undecided presentations first, soonest assessment due first; a page at a time."""
     user = signed_in_user(request)
-    presentations = list(presentations_visible_to(user).order_by("state", "assessment_due_date"))
-    log_child_access(
-        user=user, child_ids=[p.young_person_id for p in presentations], via=request.path
+    presentations = presentations_visible_to(user).order_by(
+        F("decided_at").asc(nulls_first=True), "assessment_due_date", "id"
     )
+    listing = Paginator(presentations, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_child_access(user=user, child_ids=[p.young_person_id for p in listing], via=request.path)
     return render(
         request,
         "homeless/list.html",
-        {"presentations": presentations, "can_record": user.has_role(*MACH_WORKERS)},
+        {"listing": listing, "can_record": user.has_role(*MACH_WORKERS)},
     )
 
 

@@ -325,3 +325,28 @@ def test_the_list_costs_the_same_queries_for_one_presentation_or_many(
         response = api.get(URL)
     assert len(response.json()["results"]) == 5
     assert 0 < len(many) <= len(one)
+
+
+def test_open_guardrail_failures_name_an_overdue_assessment_and_late_advocacy(
+    present: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> None:
+    overdue = present(presented_at="2026-11-02T12:00:00+00:00")  # due 16 Nov, not assessed
+    api = api_as(social_worker)
+    api.post(f"{URL}{overdue['id']}/account/", STEP_BODIES["account"], format="json")
+    api.post(
+        f"{URL}{overdue['id']}/rights-and-advocacy/",
+        {
+            "rights_explained_on": "2026-11-03",
+            "advocacy_offered_on": "2026-11-03",
+            "advocacy_taken_up": False,
+        },
+        format="json",
+    )
+    source = workflows.guardrail_failures.get("homeless")
+    assert source is not None
+
+    failures = source.failures([overdue["young_person"]["id"]])
+
+    messages = failures[overdue["young_person"]["id"]]
+    assert any("overdue since 16 Nov 2026" in message for message in messages)
+    assert any("Advocacy not offered at first approach" in message for message in messages)

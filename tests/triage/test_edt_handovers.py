@@ -300,3 +300,24 @@ def test_events_record_who_handed_over(hand_over: Callable[..., dict[str, Any]],
     handover = hand_over()
     event = Event.objects.get(action="edt_handover_recorded", object_id=handover["id"])
     assert event.actor == edt
+
+
+def test_open_guardrail_failures_name_a_handover_not_overseen_in_time(
+    hand_over: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> None:
+    waiting = hand_over(datetime(2026, 11, 27, 22, 30, tzinfo=LONDON))  # due 30 Nov 10:00
+    child = waiting["contact"]["children"][0]["id"]
+    source = workflows.guardrail_failures.get("edt_handover")
+    assert source is not None
+
+    before = source.failures([child])[child]
+    api_as(social_worker).post(f"{URL}{waiting['id']}/acknowledge/", {}, format="json")
+    after = source.failures([child])[child]
+
+    reference = waiting["contact"]["reference"]
+    assert before == [f"EDT handover of contact {reference} not overseen by 30 Nov 2026 10:00"]
+    assert after == [f"EDT handover of contact {reference} overseen after 30 Nov 2026 10:00"]
+    on_time = hand_over()
+    other = on_time["contact"]["children"][0]["id"]
+    assert other == child  # the same Amy, matched: only the late handover is a failure
+    assert len(source.failures([child])[child]) == 1

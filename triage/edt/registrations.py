@@ -31,6 +31,12 @@ def register() -> None:
         )
     )
     workflows.register_chronology_source("edt_handover", selectors.edt_entries)
+    workflows.register_guardrail_failures(
+        "edt_handover",
+        workflows.GuardrailFailures(
+            label="EDT handover oversight (G14)", failures=selectors.guardrail_failures
+        ),
+    )
     workflows.register_navigation(
         workflows.NavigationItem("EDT handovers", "triage:edt-handovers", CHILD_READERS, 12)
     )

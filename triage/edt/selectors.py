@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from mach import selectors
 from mach.models import Contact, ContactPerson, Kind, User
@@ -55,3 +56,24 @@ def edt_entries(person_ids: Sequence[int]) -> list[Entry]:
             state=handover.state,
         )
     return list(grouped.values())
+
+
+def guardrail_failures(child_ids: Sequence[int]) -> dict[int, list[str]]:
+    """G14 failures on these children's records (one query): a handover not overseen by its
+    deadline, whether still waiting or acknowledged late."""
+    now = timezone.now()
+    failures: dict[int, list[str]] = {}
+    links = ContactPerson.objects.filter(
+        person_id__in=child_ids, role=Kind.CHILD, contact__edt_handover__isnull=False
+    ).select_related("contact__edt_handover")
+    for link in links:
+        handover = link.contact.edt_handover
+        due = f"{timezone.localtime(handover.oversight_due_at):%d %b %Y %H:%M}"
+        if handover.acknowledged_at is None and handover.oversight_due_at < now:
+            message = f"EDT handover of contact {link.contact.reference} not overseen by {due}"
+        elif handover.overseen_in_time is False:
+            message = f"EDT handover of contact {link.contact.reference} overseen after {due}"
+        else:
+            continue
+        failures.setdefault(link.person_id, []).append(message)
+    return failures
