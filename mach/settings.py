@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "assessments",
     "strategy_meetings",
     "safety_plans",
+    "assessments.homeless",
 ]
 
 MIDDLEWARE = [
@@ -357,6 +358,8 @@ SCHOOL_DAY_START = os.environ.get("SCHOOL_DAY_START", "08:30")
 # The daily domestic-abuse triage meeting takes the notifications received before this time.
 DA_TRIAGE_MEETING_TIME = os.environ.get("DA_TRIAGE_MEETING_TIME", "09:30")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
+# The local clock time by which the MACH oversees an EDT handover on the next working day.
+EDT_OVERSIGHT_AT = os.environ.get("EDT_OVERSIGHT_AT", "10:00")
 # Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
 # for a rule not set here and reads the setting at call time.
 for _rule in (

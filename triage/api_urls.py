@@ -21,6 +21,7 @@ from .api.screening import (
     ScreeningApi,
     ThresholdAuthorisationApi,
 )
+from .edt import api_urls as edt_api_urls
 
 urlpatterns = [
     path("contacts/<int:contact_id>/screening/", ScreeningApi.as_view(), name="contact-screening"),
@@ -106,3 +107,5 @@ urlpatterns += [
         name="da-triage-meeting-detail",
     ),
 ]
+# Emergency Duty Team handovers (triage.edt).
+urlpatterns += edt_api_urls.urlpatterns

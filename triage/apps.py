@@ -21,6 +21,10 @@ class TriageConfig(AppConfig):
         from .domestic_abuse import registration
 
         registration.register()
+        # Emergency Duty Team handovers feed the front door (issue 14).
+        from .edt.registrations import register as register_edt
+
+        register_edt()
 
 
 def _register_deadlines() -> None:

@@ -396,3 +396,6 @@ __all__ = [
     "TriageChallenge",
     "TriageMeeting",
 ]
+# Emergency Duty Team handovers live in their own module (issue 14); imported here so that
+# Django finds the models of the triage app.
+from .edt.models import EdtHandover as EdtHandover  # noqa: E402

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import web
+from .edt import web_urls as edt_web_urls
 
 app_name = "triage"
 
@@ -86,3 +87,5 @@ urlpatterns += [
         name="da-meeting",
     ),
 ]
+# Emergency Duty Team handovers (triage.edt).
+urlpatterns += edt_web_urls.urlpatterns

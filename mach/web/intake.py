@@ -177,7 +177,10 @@ def _int(value: str | None, default: int) -> int:
 
 
 class ContactForm:
-    """Bound to the POSTed data (or empty); `action` adds or removes a child or adult row."""
+    """Bound to the POSTed data (or empty); `action` adds or removes a child or adult row.
+    A subclass asking more (an EDT handover) names its API serializer and extends `_body`."""
+
+    serializer_class: type[ContactInputSerializer] = ContactInputSerializer
 
     def __init__(self, data: QueryDict | None = None) -> None:
         self.data = data if data is not None else QueryDict()
@@ -256,7 +259,7 @@ class ContactForm:
         """The API body's validated data, or None with every error attached to its field."""
         body, errors = self._body()
         refused = self._renumber(control_character_errors(body))
-        serializer = ContactInputSerializer(data=body)
+        serializer = self.serializer_class(data=body)
         if serializer.is_valid() and not errors and not refused:
             return dict(serializer.validated_data)
         self.show_errors({**self._renumber(serializer.errors), **errors, **refused})

@@ -56,6 +56,7 @@ def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
             (Role.SOCIAL_WORKER, "mach"),
             (Role.MANAGER, "mach"),
             (Role.PARTNER_AGENCY, "cleveland-police"),
+            (Role.EDT_WORKER, "edt"),
         ]
     }
     _post(tokens[Role.PARTNER_AGENCY], "/api/v1/contacts/", contact_body())
@@ -95,6 +96,28 @@ def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
         tokens[Role.SOCIAL_WORKER],
         f"/api/v1/safety-plans/{plan['id']}/agree/",
         {"agreed_with": "Ben's mum and gran"},
+    # An EDT handover waiting for oversight, and a homeless presentation with its account.
+    _post(
+        tokens[Role.EDT_WORKER],
+        "/api/v1/edt-handovers/",
+        {**contact_body(), "action_taken": "police_protection", "outstanding_actions": "Visit."},
+    )
+    young = _post(
+        tokens[Role.SOCIAL_WORKER],
+        "/api/v1/homeless-presentations/",
+        {
+            "young_person": {
+                "first_name": "Jade",
+                "last_name": "Patel",
+                "date_of_birth": "2009-05-01",
+            },
+            "presented_to": "childrens_services",
+        },
+    )
+    _post(
+        tokens[Role.SOCIAL_WORKER],
+        f"/api/v1/homeless-presentations/{young['id']}/account/",
+        {"account": "Mum told me to leave.", "wishes_and_feelings": "Somewhere safe."},
     )
     return tokens
 
@@ -143,3 +166,12 @@ def test_a_partner_agency_is_answered_as_the_schema_says(
     case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
 ) -> None:
     _call(case, live_server.url, tokens[Role.PARTNER_AGENCY])
+
+
+# The EDT records handovers (every other role is refused them before any input is read).
+@schema.include(path_regex=r"^/api/v1/edt-handovers/").parametrize()
+@FUZZ_SETTINGS
+def test_the_edt_is_answered_as_the_schema_says(
+    case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
+) -> None:
+    _call(case, live_server.url, tokens[Role.EDT_WORKER])

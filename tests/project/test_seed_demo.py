@@ -7,8 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from assessments.homeless.models import HomelessPresentation, PresentationState
 from assessments.models import Assessment
 from mach.models import Contact, Referral, User
+from triage.edt.models import EdtHandover
 from triage.models import PartnerRequest
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +23,10 @@ def test_seed_demo_makes_users_and_contacts_once_and_prints_tokens() -> None:
     call_command("seed_demo", stdout=second)
 
     assert User.objects.filter(username="sam.worker", role="social_worker").exists()
-    assert Contact.objects.count() == 3
-    assert sorted(Contact.objects.values_list("state", flat=True)) == [
+    # The EDT's two handovers hold contacts of their own.
+    front_door = Contact.objects.filter(edt_handover__isnull=True)
+    assert front_door.count() == 3
+    assert sorted(front_door.values_list("state", flat=True)) == [
         "awaiting_oversight",
         "decided",
         "received",
@@ -32,6 +36,13 @@ def test_seed_demo_makes_users_and_contacts_once_and_prints_tokens() -> None:
     assert (
         PartnerRequest.objects.get().organisation
         == User.objects.get(username="cleveland.police").team
+    )
+    assert sorted(EdtHandover.objects.values_list("state", flat=True)) == [
+        "acknowledged",
+        "handed_over",
+    ]
+    assert sorted(HomelessPresentation.objects.values_list("state", flat=True)) == sorted(
+        PresentationState.values
     )
     token = User.objects.get(username="cleveland.police").auth_token.key
     assert token in first.getvalue()
