@@ -9,6 +9,7 @@ from . import workflows
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.errors import api_not_found
+from .api.metrics import MetricsApi
 from .api.oversight import AccessLogApi, AlertAcknowledgeApi, AlertListApi
 from .api.people import (
     MatchProposalConfirmApi,
@@ -34,6 +35,7 @@ api_v1: list[URLPattern | URLResolver] = [
         name="alert-acknowledge",
     ),
     path("access-log/", AccessLogApi.as_view(), name="access-log"),
+    path("metrics/", MetricsApi.as_view(), name="metrics"),
     path("match-proposals/", MatchProposalListApi.as_view(), name="match-proposals"),
     path(
         "match-proposals/<int:proposal_id>/confirm/",

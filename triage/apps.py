@@ -11,13 +11,14 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from mach import workflows
 
-        from . import demo, selectors
+        from . import demo, metrics, selectors
 
         workflows.register_demo_seeder("triage", demo.seed)
         workflows.register_chronology_source("screening", selectors.screening_entries)
         _register_deadlines()
         _register_pages()
         _register_schema_urls_and_tasks()
+        metrics.register()
 
 
 def _register_deadlines() -> None:
@@ -35,6 +36,9 @@ def _register_deadlines() -> None:
             ),
             team_id=lambda screening: screening.contact.team_id,
             select_related=("contact",),
+            due_field="oversight_due_at",
+            done_field="overseen_at",
+            team_field="contact__team_id",
         )
     )
     workflows.register_deadline_kind(
@@ -48,6 +52,9 @@ def _register_deadlines() -> None:
             ),
             team_id=lambda request: request.contact.team_id,
             select_related=("contact",),
+            due_field="due_at",
+            done_field="responded_at",
+            team_field="contact__team_id",
         )
     )
     workflows.register_deadline_kind(
@@ -60,6 +67,9 @@ def _register_deadlines() -> None:
             ),
             team_id=lambda feedback: feedback.contact.team_id,
             select_related=("contact",),
+            due_field="due_at",
+            done_field="sent_at",
+            team_field="contact__team_id",
         )
     )
 
