@@ -1,4 +1,4 @@
-"""The guardrail measures of the front door's screening (G1–G5), registered with the core's
+"""The guardrail measures of the front door's screening (G1 to G5), registered with the core's
 metrics engine: each a population and a condition computed in SQL."""
 
 from __future__ import annotations
