@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from mach import workflows
 
@@ -52,4 +55,40 @@ def register() -> None:
             team_field="team_id",
             order=30,
         )
+    )
+    register_audit_sources()
+
+
+def failures(child_ids: Sequence[int]) -> Mapping[int, list[str]]:
+    """Open guardrail failures in the children's assessments: completed with actions still
+    open (G10), or open past their 45-working-day due date."""
+    found: dict[int, list[str]] = {}
+    closed_with_open_actions = Assessment.objects.filter(
+        child_id__in=child_ids,
+        state=AssessmentState.COMPLETED,
+        actions__completed_on__isnull=True,
+        actions__isnull=False,
+    ).values_list("child_id", "pk")
+    for child_id, pk in closed_with_open_actions.distinct():
+        found.setdefault(child_id, []).append(f"assessment {pk} completed with actions open")
+    overdue = Assessment.objects.filter(
+        child_id__in=child_ids, due_on__lt=timezone.localdate()
+    ).exclude(state=AssessmentState.COMPLETED)
+    for child_id, pk, due in overdue.values_list("child_id", "pk", "due_on"):
+        found.setdefault(child_id, []).append(f"assessment {pk} overdue since {due:%d %b %Y}")
+    return found
+
+
+def register_audit_sources() -> None:
+    workflows.register_auditable_record(
+        workflows.AuditableRecord(
+            kind="assessment",
+            label="Assessment",
+            model=Assessment,
+            child_lookup="child_id",
+            url=_page,
+        )
+    )
+    workflows.register_guardrail_failures(
+        "assessments", workflows.GuardrailFailures(label="Assessment", failures=failures)
     )

@@ -17,7 +17,7 @@ class MachConfig(AppConfig):
     verbose_name = "MACH front door"
 
     def ready(self) -> None:
-        from . import chronology, deadlines, metrics, workflows
+        from . import case_audits, chronology, deadlines, metrics, workflows
         from .representations import UtcDateTimeField
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
@@ -27,6 +27,7 @@ class MachConfig(AppConfig):
         chronology.register_core_sources()
         registrations.register_core_pages()
         metrics.register_core_measures()
+        case_audits.register()
         for name, choices in (("ContactStateEnum", "mach.models.contacts.State"),):
             workflows.register_enum_name(name, choices)
         # Sent once per app after every migrate (and flush): the core's covers every table.

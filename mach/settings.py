@@ -350,6 +350,8 @@ for _rule in (
     "THRESHOLD_OUTCOMES_BY_LEVEL",
     "OVERSIGHT_WORKING_DAYS",
     "PARTNER_RED_RESPONSE_HOURS",
+    # The share of submitted case audits a second auditor moderates, chosen at random (0.2).
+    "AUDIT_MODERATION_SHARE",
 ):
     if os.environ.get(_rule):
         globals()[_rule] = json.loads(os.environ[_rule])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import reduce
 from operator import and_
 
@@ -112,4 +113,42 @@ def register() -> None:
             team_field="team_id",
             order=50,
         )
+    )
+    register_audit_sources()
+
+
+def failures(child_ids: Sequence[int]) -> Mapping[int, list[str]]:
+    """Open guardrail failures about the children: an s47 enquiry completed without the child
+    seen or their voice (G8), a strategy action overdue (G7)."""
+    found: dict[int, list[str]] = {}
+    vague = S47Enquiry.objects.filter(
+        Q(child_seen_on__isnull=True) | Q(childs_voice=""),
+        child_id__in=child_ids,
+        state=EnquiryState.COMPLETED,
+    )
+    for child_id, pk in vague.values_list("child_id", "pk"):
+        found.setdefault(child_id, []).append(
+            f"s47 enquiry {pk} completed without the child seen and their voice"
+        )
+    overdue = StrategyAction.objects.filter(
+        child_id__in=child_ids, completed_on__isnull=True, due_date__lt=timezone.localdate()
+    )
+    for child_id, pk, due in overdue.values_list("child_id", "pk", "due_date"):
+        found.setdefault(child_id, []).append(f"strategy action {pk} overdue since {due:%d %b %Y}")
+    return found
+
+
+def register_audit_sources() -> None:
+    workflows.register_auditable_record(
+        workflows.AuditableRecord(
+            kind="s47_enquiry",
+            label="Section 47 enquiry",
+            model=S47Enquiry,
+            child_lookup="child_id",
+            url=lambda enquiry: reverse("strategy_meetings:s47-enquiry", args=[enquiry.pk]),
+        )
+    )
+    workflows.register_guardrail_failures(
+        "strategy_meetings",
+        workflows.GuardrailFailures(label="Strategy meetings", failures=failures),
     )

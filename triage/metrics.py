@@ -3,10 +3,12 @@ metrics engine: each a population and a condition computed in SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from mach import workflows
 from mach.models import Contact
@@ -135,6 +137,9 @@ def register() -> None:
             child_field=CHILD_OF_SCREENING,
         )
     )
+    workflows.register_guardrail_failures(
+        "triage", workflows.GuardrailFailures(label="Screening", failures=failures)
+    )
     workflows.register_breakdown(
         workflows.Breakdown(
             key="g4_outcome_by_level",
@@ -147,3 +152,25 @@ def register() -> None:
             team_field="contact__team_id",
         )
     )
+
+
+def failures(child_ids: Sequence[int]) -> Mapping[int, list[str]]:
+    """Screenings of the children's contacts without the child's voice (G2), and oversight
+    of a screening still awaited past its deadline (G5)."""
+    found: dict[int, list[str]] = {}
+    screenings = Screening.objects.filter(contact__contact_people__person_id__in=child_ids)
+    without_voice = screenings.filter(childs_voice__regex=r"^\s*$").values_list(
+        "contact__contact_people__person_id", "contact_id"
+    )
+    for child_id, contact_id in without_voice:
+        found.setdefault(child_id, []).append(
+            f"screening of contact CON-{contact_id:07d} without the child's voice"
+        )
+    late = screenings.filter(
+        state=ScreeningState.SUBMITTED, oversight_due_at__lt=timezone.now()
+    ).values_list("contact__contact_people__person_id", "contact_id")
+    for child_id, contact_id in late:
+        found.setdefault(child_id, []).append(
+            f"oversight of the screening of contact CON-{contact_id:07d} overdue"
+        )
+    return found
