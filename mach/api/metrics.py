@@ -75,7 +75,7 @@ class FunnelStageSerializer(serializers.Serializer):
 
 
 class MetricsReportSerializer(serializers.Serializer):
-    period_from = serializers.DateField(source="from")
+    period_from = serializers.DateField()
     to = serializers.DateField()
     team = serializers.CharField(allow_null=True)
     metrics = MetricSerializer(many=True)
@@ -85,7 +85,7 @@ class MetricsReportSerializer(serializers.Serializer):
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
-        fields["from"] = fields.pop("period_from")
+        fields["from"] = fields.pop("period_from")  # a Python keyword, so renamed here
         return fields
 
 
