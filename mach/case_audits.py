@@ -30,10 +30,11 @@ def audits_visible_to(user: User) -> QuerySet[CaseAudit]:
     audits = CaseAudit.objects.select_related("child", "auditor", "practitioner", "moderator")
     if user.has_role(Role.AUDITOR):
         return audits
+    own_team = Q(team_id=user.team_id) if user.team_id is not None else Q(pk__in=[])
     if user.has_role(Role.SERVICE_MANAGER):
-        return audits.filter(Q(team_id=user.team_id) | Q(team__in=user.managed_teams.all()))
+        return audits.filter(own_team | Q(team__in=user.managed_teams.all()))
     if user.has_role(Role.MANAGER):
-        return audits.filter(team_id=user.team_id)
+        return audits.filter(own_team)
     if user.has_role(Role.SOCIAL_WORKER):
         return audits.filter(practitioner=user)
     return audits.none()

@@ -228,9 +228,7 @@ class _Teams:
 
     def load(self) -> None:
         if self.wanted:
-            self.slugs = dict(
-                Team.objects.filter(pk__in=self.wanted).values_list("pk", "slug")  # type: ignore[arg-type]
-            )
+            self.slugs = dict(Team.objects.filter(pk__in=self.wanted).values_list("pk", "slug"))
 
     def slug(self, team_id: int | None) -> str:
         return self.slugs.get(team_id, "") if team_id is not None else ""

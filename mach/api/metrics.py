@@ -30,7 +30,7 @@ class CellSerializer(serializers.Serializer):
 class MetricSerializer(serializers.Serializer):
     key = serializers.CharField()
     guardrail = serializers.CharField(help_text="the row of the guardrail table, G1 … G14")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     numerator = serializers.IntegerField(help_text="over the whole period")
     denominator = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True)
@@ -50,7 +50,7 @@ class TimelinessCellSerializer(serializers.Serializer):
 
 class TimelinessSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     unit = serializers.ChoiceField(choices=["hours", "days"])
     weeks = TimelinessCellSerializer(many=True)
 
@@ -64,13 +64,13 @@ class BreakdownCellSerializer(serializers.Serializer):
 class BreakdownSerializer(serializers.Serializer):
     key = serializers.CharField()
     guardrail = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     cells = BreakdownCellSerializer(many=True)
 
 
 class FunnelStageSerializer(serializers.Serializer):
     stage = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 

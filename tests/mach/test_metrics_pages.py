@@ -118,7 +118,10 @@ def test_each_number_links_to_the_records_behind_it(
 ) -> None:
     manager = make_user(Role.MANAGER)
     page = signed_in(manager).get(f"/dashboard/?{PERIOD}").content.decode()
-    met_link = "/dashboard/records/g6_rereferral/?from=2026-11-02&amp;to=2026-11-29&amp;week=2026-W45&amp;team=north&amp;met=1"
+    met_link = (
+        "/dashboard/records/g6_rereferral/?from=2026-11-02&amp;to=2026-11-29"
+        "&amp;week=2026-W45&amp;team=north&amp;met=1"
+    )
     assert met_link in page
     records = signed_in(manager).get(met_link.replace("&amp;", "&"))
     assert records.status_code == 200
