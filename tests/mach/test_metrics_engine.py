@@ -145,3 +145,33 @@ def test_bad_period_names_the_parameter(params: dict[str, str], field: str) -> N
 
 def test_weeks_in_a_period() -> None:
     assert metrics.weeks_in(period()) == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+
+
+def test_a_date_clock_is_late_by_days(teams: tuple[Team, Team]) -> None:
+    """Assessments are due on a date and authorised at a moment: lateness in whole days."""
+    from assessments.models import AssessmentState
+    from tests.factories import AssessmentFactory
+
+    north, _ = teams
+
+    def assessment(due: date, authorised: datetime | None) -> None:
+        AssessmentFactory(
+            team=north,
+            started_on=due - timedelta(days=63),
+            due_on=due,
+            authorised_at=authorised,
+            state=AssessmentState.COMPLETED if authorised else AssessmentState.OPEN,
+        )
+
+    assessment(date(2026, 11, 4), at(4, 16))  # met on the day
+    assessment(date(2026, 11, 3), at(5, 9))  # 2 days late
+    assessment(date(2026, 11, 2), None)  # open: 4 days late on 6 Nov
+    assessment(date(2026, 11, 6), None)  # due today: not yet run out
+
+    report = metrics.report(period(), now=NOW)
+    clock = next(r for r in report.timeliness if r.kind.key == "assessment")
+    assert clock.unit == "days"
+    [cell] = clock.cells
+    assert (cell.due, cell.met) == (3, 1)
+    assert cell.median_lateness == 3.0  # the middle of 2 and 4
+    assert cell.p90_lateness == round(2 + 0.9 * (4 - 2), 2)
