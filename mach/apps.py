@@ -28,7 +28,12 @@ class MachConfig(AppConfig):
         registrations.register_core_pages()
         metrics.register_core_measures()
         case_audits.register()
-        for name, choices in (("ContactStateEnum", "mach.models.contacts.State"),):
+        for name, choices in (
+            ("ContactStateEnum", "mach.models.contacts.State"),
+            ("AuditGradeEnum", "mach.models.case_audits.Grade"),
+            ("CaseAuditStateEnum", "mach.models.case_audits.AuditState"),
+            ("ModerationReasonEnum", "mach.models.case_audits.ModerationReason"),
+        ):
             workflows.register_enum_name(name, choices)
         # Sent once per app after every migrate (and flush): the core's covers every table.
         post_migrate.connect(_grant_app_privileges, sender=self)
