@@ -40,7 +40,7 @@ def dashboard_queries(path: str) -> int:
 
     from mach.models import User
 
-    browser = DjangoClient()
+    browser = DjangoClient(SERVER_NAME="localhost")
     browser.force_login(User.objects.get(username="bench.manager"))
     return bench.count_queries(lambda: browser.get(path))
 
@@ -66,7 +66,8 @@ def plan_of_the_contact_clock(period_query: str) -> list[str]:
 
 def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     url = bench.bench_database_url()
-    bench.recreate_database(url)
+    if not args.keep_data:
+        bench.recreate_database(url)
     env = bench.bench_environment(args, url, static_root)
     os.environ.update(env)
     subprocess.run(
@@ -79,7 +80,8 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     django.setup()
     from mach.models import User
 
-    bench.create_users()
+    if not args.keep_data:
+        bench.create_users()
     manager = User.objects.get(username="bench.manager")
     manager.set_password(bench.PASSWORD)
     manager.save(update_fields=["password"])
@@ -92,11 +94,16 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
         "started": datetime.now(UTC).isoformat(),
         "period": quarter(),
     }
-    loaded = synthetic.load_contacts(
-        args.contacts, decisions=synthetic.Decisions(repeat_share=args.repeat_share)
-    )
-    loaded.pop("known_children")
-    report["load"] = loaded
+    if args.keep_data:
+        from mach.models import Contact
+
+        report["load"] = {"contacts": Contact.objects.count(), "kept_from_an_earlier_run": True}
+    else:
+        loaded = synthetic.load_contacts(
+            args.contacts, decisions=synthetic.Decisions(repeat_share=args.repeat_share)
+        )
+        loaded.pop("known_children")
+        report["load"] = loaded
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -116,6 +123,7 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    print(json.dumps(report, indent=2), flush=True)  # the timings, should a later step fail
     report["queries_per_dashboard"] = dashboard_queries(f"/dashboard/?{quarter()}")
     report["plan_contact_clock"] = plan_of_the_contact_clock(quarter())
     report["machine"]["load_average_at_end"] = os.getloadavg()
@@ -132,6 +140,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--settle", type=float, default=60.0, help="longest wait for quiet")
     parser.add_argument("--debug", action="store_true", help="serve with DEBUG on")
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="measure the bench database an earlier run loaded (no drop, no load)",
+    )
     parser.add_argument("--address", default="127.0.0.1:8766")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mach-bench-static-") as static_root:

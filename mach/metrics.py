@@ -9,7 +9,7 @@ fixed by what is registered, not by how many records there are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -236,17 +236,61 @@ class _Teams:
 
 def metric_rows(metric: workflows.Metric, period: Period) -> list[dict[str, Any]]:
     """One SQL aggregate: numerator and denominator by week start and team id."""
+    return _shared_rows([metric], period)[metric.key]
+
+
+def _shared_rows(
+    group: Sequence[workflows.Metric], period: Period
+) -> dict[str, list[dict[str, Any]]]:
+    """Measures over the same population, week and team, in one aggregate: one count of the
+    population and one filtered count per measure."""
+    first = group[0]
     records = of_team(
-        in_period(metric.population(), metric.date_field, period), metric.team_field, period
+        in_period(first.population(), first.date_field, period), first.team_field, period
     )
-    return list(
+    counts = {f"n{index}": Count("pk", filter=metric.met) for index, metric in enumerate(group)}
+    rows = list(
         records.annotate(
-            _week=week_start(records.model, metric.date_field), _team=F(metric.team_field)
+            _week=week_start(records.model, first.date_field), _team=F(first.team_field)
         )
         .values("_week", "_team")
-        .annotate(denominator=Count("pk"), numerator=Count("pk", filter=metric.met))
+        .annotate(denominator=Count("pk"), **counts)
         .order_by("_week", "_team")
     )
+    return {
+        metric.key: [
+            {
+                "_week": row["_week"],
+                "_team": row["_team"],
+                "denominator": row["denominator"],
+                "numerator": row[f"n{index}"],
+            }
+            for row in rows
+        ]
+        for index, metric in enumerate(group)
+    }
+
+
+def _population_key(metric: workflows.Metric) -> tuple[Any, ...]:
+    """Measures whose populations are the same SQL, placed by the same week and team, share
+    a key (and so one query)."""
+    population = metric.population()
+    try:
+        sql = str(population.query)
+    except Exception:  # a population that cannot be printed (EmptyResultSet) shares nothing
+        sql = metric.key
+    return (population.model, sql, metric.date_field, metric.team_field)
+
+
+def all_metric_rows(period: Period) -> list[tuple[workflows.Metric, list[dict[str, Any]]]]:
+    """Every registered measure's rows, one aggregate per distinct population."""
+    groups: dict[tuple[Any, ...], list[workflows.Metric]] = {}
+    for metric in registered_metrics():
+        groups.setdefault(_population_key(metric), []).append(metric)
+    found: dict[str, list[dict[str, Any]]] = {}
+    for group in groups.values():
+        found.update(_shared_rows(group, period))
+    return [(metric, found[metric.key]) for metric in registered_metrics()]
 
 
 def metric_records(
@@ -351,10 +395,11 @@ def registered_metrics() -> list[workflows.Metric]:
 
 def report(period: Period, *, now: datetime | None = None) -> Report:
     """Everything the dashboard and the metrics API show, in a fixed number of queries: one
-    per registered metric, clock, breakdown and funnel stage, and one for the teams' slugs."""
+    per distinct population of the registered measures, one per clock, breakdown and funnel
+    stage, and one for the teams' slugs."""
     now = now or timezone.now()
     teams = _Teams()
-    raw_metrics = [(metric, metric_rows(metric, period)) for metric in registered_metrics()]
+    raw_metrics = all_metric_rows(period)
     raw_timeliness = [(kind, timeliness_rows(kind, period, now)) for kind in timed_kinds()]
     for _, rows in (*raw_metrics, *raw_timeliness):
         teams.wanted.update(row["_team"] for row in rows if row["_team"] is not None)
