@@ -420,3 +420,63 @@ def test_a_manager_of_another_team_does_not_see_the_audit(
     elsewhere = make_user(Role.MANAGER, team="south")
     assert api_as(elsewhere).get(f"/api/v1/audits/{audit['id']}/").status_code == 404
     assert api_as(elsewhere).get("/api/v1/audits/").json()["results"] == []
+
+
+WRITES = ["submit/", "moderation/", "learning-actions/", "close/"]
+
+
+@pytest.mark.parametrize("role", [r for r in Role.values if r != Role.AUDITOR])
+@pytest.mark.parametrize("path", WRITES)
+def test_only_an_auditor_changes_an_audit(
+    role: str,
+    path: str,
+    make_user: Callable[..., User],
+    api_as: Api,
+    recorded: Callable[..., dict[str, Any]],
+) -> None:
+    audit = recorded()
+    response = api_as(make_user(role)).post(
+        f"/api/v1/audits/{audit['id']}/{path}", {}, format="json"
+    )
+    assert response.status_code == 403
+    assert CaseAudit.objects.get(pk=audit["id"]).state == "draft"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.EDT_WORKER, 403),
+        (Role.PARTNER_AGENCY, 403),
+        (Role.ADMIN, 403),
+        # A worker who is not the audited practitioner does not see the audit.
+        (Role.SOCIAL_WORKER, 404),
+        (Role.MANAGER, 200),
+        (Role.SERVICE_MANAGER, 200),
+        (Role.AUDITOR, 200),
+    ],
+)
+def test_who_completes_a_learning_action(
+    role: str,
+    status: int,
+    settings: Any,
+    make_user: Callable[..., User],
+    api_as: Api,
+    auditor: User,
+    recorded: Callable[..., dict[str, Any]],
+) -> None:
+    settings.AUDIT_MODERATION_SHARE = 0
+    audit = submit(api_as(auditor), recorded()).json()
+    added = api_as(auditor).post(
+        f"/api/v1/audits/{audit['id']}/learning-actions/",
+        {
+            "description": "Supervision.",
+            "owner": "Manager",
+            "due_date": (timezone.localdate() + timedelta(days=5)).isoformat(),
+        },
+        format="json",
+    )
+    [action] = added.json()["learning_actions"]
+    response = api_as(make_user(role)).post(
+        f"/api/v1/audits/{audit['id']}/learning-actions/{action['id']}/complete/"
+    )
+    assert response.status_code == status
