@@ -42,13 +42,14 @@ def _period(request: HttpRequest) -> tuple[metrics.Period | None, dict[str, str]
         return None, values, {error.field: error.message}
 
 
-def _records_url(key: str, period: metrics.Period, week: str, team: str, met: bool | None) -> str:
+def _records_url(base: str, period: metrics.Period, week: str, team: str, met: bool | None) -> str:
+    """The records behind one number; `base` is the metric's records page (reversed once)."""
     query = {"from": period.start.isoformat(), "to": period.end.isoformat(), "week": week}
     if team:
         query["team"] = team
     if met is not None:
         query["met"] = "1" if met else "0"
-    return reverse("web:metric-records", args=[key]) + "?" + urlencode(query)
+    return base + "?" + urlencode(query)
 
 
 def _week_totals(result: metrics.MetricResult, weeks: Sequence[str]) -> list[dict[str, Any]]:
@@ -71,7 +72,7 @@ def _week_totals(result: metrics.MetricResult, weeks: Sequence[str]) -> list[dic
 def _metric_view(
     result: metrics.MetricResult, period: metrics.Period, weeks: Sequence[str]
 ) -> dict[str, Any]:
-    key = result.metric.key
+    base = reverse("web:metric-records", args=[result.metric.key])
     totals = _week_totals(result, weeks)
     return {
         "metric": result.metric,
@@ -81,8 +82,8 @@ def _metric_view(
         "rows": [
             {
                 "cell": cell,
-                "met_url": _records_url(key, period, cell.week, cell.team, True),
-                "all_url": _records_url(key, period, cell.week, cell.team, None),
+                "met_url": _records_url(base, period, cell.week, cell.team, True),
+                "all_url": _records_url(base, period, cell.week, cell.team, None),
             }
             for cell in result.cells
         ],
