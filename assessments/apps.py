@@ -20,8 +20,10 @@ class AssessmentsConfig(AppConfig):
         from mach import workflows
         from mach.permissions import CHILD_READERS
 
-        from . import selectors, services
+        from . import metrics, selectors, services
         from .models import Assessment, AssessmentAction, AssessmentState
+
+        metrics.register()
 
         # A statutory decision naming "assessment" opens one for each child's referral.
         workflows.register_opener(
@@ -39,6 +41,8 @@ class AssessmentsConfig(AppConfig):
                     f"Assessment {assessment.pk} (referral of "
                     f"{_day(assessment.started_on)}) was due {_day(assessment.due_on)}"
                 ),
+                due_field="due_on",
+                done_field="authorised_at",
             )
         )
         workflows.register_deadline_kind(
@@ -51,6 +55,9 @@ class AssessmentsConfig(AppConfig):
                 ),
                 team_id=lambda action: action.assessment.team_id,
                 select_related=("assessment",),
+                due_field="due_on",
+                done_field="completed_on",
+                team_field="assessment__team_id",
             )
         )
         # A child is on an open case while an assessment of theirs is not completed; the case

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from .models import AccessLog, ClosureDay, SchoolHoliday, Team, User
+from .models import AccessLog, AuditDomain, ClosureDay, SchoolHoliday, Team, User
 
 
 @admin.register(User)
@@ -30,6 +30,18 @@ class MachUserAdmin(UserAdmin):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "agency")
     prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(AuditDomain)
+class AuditDomainAdmin(admin.ModelAdmin):
+    """The domains case audits grade (reference data): retire one by unticking `active`, so
+    that audits already graded on it keep it."""
+
+    list_display = ("name", "order", "active")
+    list_editable = ("order", "active")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(ClosureDay)

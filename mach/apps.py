@@ -17,7 +17,7 @@ class MachConfig(AppConfig):
     verbose_name = "MACH front door"
 
     def ready(self) -> None:
-        from . import chronology, deadlines, workflows
+        from . import case_audits, chronology, deadlines, metrics, workflows
         from .representations import UtcDateTimeField
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
@@ -26,7 +26,14 @@ class MachConfig(AppConfig):
         deadlines.register_core_kinds()
         chronology.register_core_sources()
         registrations.register_core_pages()
-        for name, choices in (("ContactStateEnum", "mach.models.contacts.State"),):
+        metrics.register_core_measures()
+        case_audits.register()
+        for name, choices in (
+            ("ContactStateEnum", "mach.models.contacts.State"),
+            ("AuditGradeEnum", "mach.models.case_audits.Grade"),
+            ("CaseAuditStateEnum", "mach.models.case_audits.AuditState"),
+            ("ModerationReasonEnum", "mach.models.case_audits.ModerationReason"),
+        ):
             workflows.register_enum_name(name, choices)
         # Sent once per app after every migrate (and flush): the core's covers every table.
         post_migrate.connect(_grant_app_privileges, sender=self)

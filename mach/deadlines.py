@@ -44,6 +44,8 @@ def register_core_kinds() -> None:
             model=Contact,
             label="Contact decision (1 working day)",
             describe=lambda contact: f"Decision on contact {contact.reference} is overdue",
+            due_field="decision_due_at",
+            done_field="decided_at",
         )
     )
     workflows.register_deadline_kind(

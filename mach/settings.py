@@ -369,6 +369,8 @@ for _rule in (
     "PARTNER_RED_RESPONSE_HOURS",
     "SAFETY_PLAN_BLOCKING_CHECKS",
     "SAFETY_PLAN_JARGON",
+    # The share of submitted case audits a second auditor moderates, chosen at random (0.2).
+    "AUDIT_MODERATION_SHARE",
 ):
     if os.environ.get(_rule):
         globals()[_rule] = json.loads(os.environ[_rule])

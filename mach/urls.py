@@ -6,9 +6,20 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 
 from . import workflows
+from .api.audits import (
+    AuditCloseApi,
+    AuditDetailApi,
+    AuditDomainListApi,
+    AuditLearningActionsApi,
+    AuditListApi,
+    AuditModerationApi,
+    AuditSubmitApi,
+    LearningActionCompleteApi,
+)
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.errors import api_not_found
+from .api.metrics import MetricsApi
 from .api.oversight import AccessLogApi, AlertAcknowledgeApi, AlertListApi
 from .api.people import (
     MatchProposalConfirmApi,
@@ -34,6 +45,25 @@ api_v1: list[URLPattern | URLResolver] = [
         name="alert-acknowledge",
     ),
     path("access-log/", AccessLogApi.as_view(), name="access-log"),
+    path("metrics/", MetricsApi.as_view(), name="metrics"),
+    path("audits/", AuditListApi.as_view(), name="audits"),
+    path("audit-domains/", AuditDomainListApi.as_view(), name="audit-domains"),
+    path("audits/<int:audit_id>/", AuditDetailApi.as_view(), name="audit-detail"),
+    path("audits/<int:audit_id>/submit/", AuditSubmitApi.as_view(), name="audit-submit"),
+    path(
+        "audits/<int:audit_id>/moderation/", AuditModerationApi.as_view(), name="audit-moderation"
+    ),
+    path(
+        "audits/<int:audit_id>/learning-actions/",
+        AuditLearningActionsApi.as_view(),
+        name="audit-learning-actions",
+    ),
+    path(
+        "audits/<int:audit_id>/learning-actions/<int:action_id>/complete/",
+        LearningActionCompleteApi.as_view(),
+        name="audit-learning-action-complete",
+    ),
+    path("audits/<int:audit_id>/close/", AuditCloseApi.as_view(), name="audit-close"),
     path("match-proposals/", MatchProposalListApi.as_view(), name="match-proposals"),
     path(
         "match-proposals/<int:proposal_id>/confirm/",

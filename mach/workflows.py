@@ -81,6 +81,12 @@ class DeadlineKind:
     team_id: Callable[[Any], int | None] = operator.attrgetter("team_id")
     escalates: bool = True
     select_related: tuple[str, ...] = ()
+    # For the timeliness report (spec 13): lookup paths to the due moment or date, to when the
+    # clock was met (null while open), and to the team id. A kind without `due_field` (an
+    # event, not a deadline) is left out of the report.
+    due_field: str = ""
+    done_field: str = ""
+    team_field: str = "team_id"
 
 
 @dataclass(frozen=True)
@@ -217,6 +223,9 @@ class Metric:
     team_field: str
     record_url: Callable[[Any], str]
     order: int = 0
+    # A lookup path to the child's id (`child_id`, `contact__contact_people__person_id`), so
+    # that the list of a number's records logs whose records were shown; blank: none shown.
+    child_field: str = ""
 
 
 @dataclass(frozen=True)
@@ -231,6 +240,49 @@ class GuardrailFailures:
 
     label: str
     failures: Callable[[Sequence[int]], Mapping[int, list[str]]]
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """One stage of the conversion funnel contact → referral → assessment → s47 → ICPC (spec
+    13): the records that reached it, placed in a week by `date_field` and in a team by
+    `team_field`; stages are shown in `order`."""
+
+    key: str
+    label: str
+    population: Callable[[], models.QuerySet[Any]]
+    date_field: str
+    team_field: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """A two-way count of records (the outcome-by-threshold-level matrix of G4): rows by
+    `row_field`, columns by `column_field`, within the period by `date_field` and the team by
+    `team_field`."""
+
+    key: str
+    guardrail: str
+    label: str
+    population: Callable[[], models.QuerySet[Any]]
+    row_field: str
+    column_field: str
+    date_field: str
+    team_field: str
+
+
+@dataclass(frozen=True)
+class AuditableRecord:
+    """A kind of record a case audit may name as its subject (`contact`, `assessment`,
+    `s47_enquiry`): its model, the lookup path from it to its child (`child`, or through a
+    many-to-many such as `people`), and the URL of its access-logged page (no query)."""
+
+    kind: str
+    label: str
+    model: type[models.Model]
+    child_lookup: str
+    url: Callable[[Any], str]
 
 
 Seeder = Callable[[dict[str, "User"], list["Contact"]], None]
@@ -250,6 +302,9 @@ next_step_openers: Registry[str, NextStepOpener] = Registry("Opener of next step
 open_case_kinds: Registry[str, OpenCaseKind] = Registry("Open case kind")
 metrics: Registry[str, Metric] = Registry("Metric")
 guardrail_failures: Registry[str, GuardrailFailures] = Registry("Guardrail failures")
+funnel_stages: Registry[str, FunnelStage] = Registry("Funnel stage")
+breakdowns: Registry[str, Breakdown] = Registry("Breakdown")
+auditable_records: Registry[str, AuditableRecord] = Registry("Auditable record")
 
 
 def register_deadline_kind(kind: DeadlineKind) -> None:
@@ -319,6 +374,19 @@ def register_metric(metric: Metric) -> None:
 def register_guardrail_failures(key: str, source: GuardrailFailures) -> None:
     """What the app knows is wrong on a child's record, for case audits to weigh."""
     guardrail_failures.add(key, source)
+
+
+def register_funnel_stage(stage: FunnelStage) -> None:
+    funnel_stages.add(stage.key, stage)
+
+
+def register_breakdown(breakdown: Breakdown) -> None:
+    breakdowns.add(breakdown.key, breakdown)
+
+
+def register_auditable_record(record: AuditableRecord) -> None:
+    """A case audit may name a record of this kind as its subject."""
+    auditable_records.add(record.kind, record)
 
 
 def open_case_exists() -> models.Expression:

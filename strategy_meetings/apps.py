@@ -22,7 +22,7 @@ class StrategyMeetingsConfig(AppConfig):
         from mach.models import Role
         from mach.permissions import CHILD_READERS
 
-        from . import demo, selectors, services, web
+        from . import demo, metrics, selectors, services, web
         from .models import (
             Conference,
             DiscussionState,
@@ -70,6 +70,8 @@ class StrategyMeetingsConfig(AppConfig):
                     f"Strategy discussion {discussion.pk} was due "
                     f"{timezone.localtime(discussion.due_at):%d %b %Y %H:%M}"
                 ),
+                due_field="due_at",
+                done_field="held_at",
             )
         )
         workflows.register_deadline_kind(
@@ -82,6 +84,9 @@ class StrategyMeetingsConfig(AppConfig):
                 ),
                 team_id=lambda action: action.discussion.team_id,
                 select_related=("discussion",),
+                due_field="due_date",
+                done_field="completed_on",
+                team_field="discussion__team_id",
             )
         )
         workflows.register_deadline_kind(
@@ -93,6 +98,8 @@ class StrategyMeetingsConfig(AppConfig):
                     f"Initial child protection conference {conference.pk} was due "
                     f"{_day(conference.due_date)}"
                 ),
+                due_field="due_date",
+                done_field="held_on",
             )
         )
         workflows.register_chronology_source("strategy_meetings", selectors.strategy_entries)
@@ -131,6 +138,7 @@ class StrategyMeetingsConfig(AppConfig):
             lambda conference: reverse("strategy_meetings:conference", args=[conference.pk]),
         )
         workflows.register_demo_seeder("strategy_meetings", demo.seed)
+        metrics.register()
         for name, choices in (
             ("StrategyDiscussionStateEnum", "strategy_meetings.models.DiscussionState"),
             ("StrategyDecisionEnum", "strategy_meetings.models.DiscussionDecision"),

@@ -11,7 +11,7 @@ class TriageConfig(AppConfig):
     def ready(self) -> None:
         from mach import workflows
 
-        from . import demo, selectors
+        from . import demo, metrics, selectors
 
         workflows.register_demo_seeder("triage", demo.seed)
         workflows.register_chronology_source("screening", selectors.screening_entries)
@@ -25,6 +25,7 @@ class TriageConfig(AppConfig):
         from .edt.registrations import register as register_edt
 
         register_edt()
+        metrics.register()
 
 
 def _register_deadlines() -> None:
@@ -42,6 +43,9 @@ def _register_deadlines() -> None:
             ),
             team_id=lambda screening: screening.contact.team_id,
             select_related=("contact",),
+            due_field="oversight_due_at",
+            done_field="overseen_at",
+            team_field="contact__team_id",
         )
     )
     workflows.register_deadline_kind(
@@ -55,6 +59,9 @@ def _register_deadlines() -> None:
             ),
             team_id=lambda request: request.contact.team_id,
             select_related=("contact",),
+            due_field="due_at",
+            done_field="responded_at",
+            team_field="contact__team_id",
         )
     )
     workflows.register_deadline_kind(
@@ -67,6 +74,9 @@ def _register_deadlines() -> None:
             ),
             team_id=lambda feedback: feedback.contact.team_id,
             select_related=("contact",),
+            due_field="due_at",
+            done_field="sent_at",
+            team_field="contact__team_id",
         )
     )
 

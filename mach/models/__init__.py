@@ -5,6 +5,17 @@ from __future__ import annotations
 from .accounts import AgencyType, Role, Team, User
 from .audit import AccessLog, AppendOnly, Event, IdempotencyRecord
 from .calendar import ClosureDay, SchoolHoliday
+from .case_audits import (
+    GOOD_OR_BETTER,
+    AuditDomain,
+    AuditGrade,
+    AuditState,
+    CaseAudit,
+    Grade,
+    GradeChange,
+    LearningAction,
+    ModerationReason,
+)
 from .contacts import (
     OPEN_STATES,
     Channel,
@@ -31,21 +42,30 @@ from .referrals import Referral
 from .timeliness import Alert, AlertLevel, Timed
 
 __all__ = [
+    "GOOD_OR_BETTER",
     "OPEN_STATES",
     "AccessLog",
     "AgencyType",
     "Alert",
     "AlertLevel",
     "AppendOnly",
+    "AuditDomain",
+    "AuditGrade",
+    "AuditState",
+    "CaseAudit",
     "Channel",
     "ClosureDay",
     "Contact",
     "ContactPerson",
     "Event",
     "Gender",
+    "Grade",
+    "GradeChange",
     "IdempotencyRecord",
     "Kind",
+    "LearningAction",
     "MatchProposal",
+    "ModerationReason",
     "ParentalAwareness",
     "Person",
     "PersonMerge",

@@ -65,11 +65,14 @@ def enqueue_deadline_check(kind_key: str, item_id: int) -> None:
 ActionT = TypeVar("ActionT", bound=Timed)
 
 
-def action_complete(*, actor: User, action: ActionT, event: str) -> ActionT:
-    """A MACH worker marks a workflow's action (a `Timed` row with `completed_on` and
-    `completed_by`) complete and stops its clock, recording `event`. Completing it twice is
-    refused (`AlreadyDone`, 409); so is any other role (`PermissionDenied`)."""
-    require_role(actor, MACH_WORKERS)
+def action_complete(
+    *, actor: User, action: ActionT, event: str, allowed: Sequence[str] = MACH_WORKERS
+) -> ActionT:
+    """A MACH worker (or one of `allowed`) marks a workflow's action (a `Timed` row with
+    `completed_on` and `completed_by`) complete and stops its clock, recording `event`.
+    Completing it twice is refused (`AlreadyDone`, 409); so is any other role
+    (`PermissionDenied`)."""
+    require_role(actor, allowed)
     with transaction.atomic(durable=True):
         locked: Any = type(action)._default_manager.select_for_update().get(pk=action.pk)
         if locked.completed_on is not None:

@@ -93,3 +93,9 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 def words(code: str) -> str:
     """'contact_received' -> 'Contact received'."""
     return code.replace("_", " ").capitalize()
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share from 0 to 1 as a whole percentage; a dash when nothing was counted."""
+    return "\u2013" if share is None else f"{share:.0%}"

@@ -23,6 +23,12 @@ def register_core_pages() -> None:
         NavigationItem("New contact", "web:contact-new", CONTACT_SUBMITTERS, 20)
     )
     workflows.register_navigation(NavigationItem("Alerts", "web:alerts", MANAGERS, order=90))
+    workflows.register_navigation(
+        NavigationItem("Dashboard", "web:dashboard", (*MANAGERS, Role.AUDITOR), order=95)
+    )
+    workflows.register_navigation(
+        NavigationItem("Case audits", "web:audits", (*MANAGERS, Role.AUDITOR), order=96)
+    )
     workflows.register_alert_link(
         Contact, lambda contact: reverse("web:contact", args=[contact.pk])
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import accounts, alerts, children, contacts, worklist
+from . import accounts, alerts, audits, children, contacts, dashboard, worklist
 
 app_name = "web"
 
@@ -27,5 +27,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "person-merges/<int:merge_id>/undo/", children.person_merge_undo, name="person-merge-undo"
     ),
     path("alerts/", alerts.alert_list, name="alerts"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/csv/<slug:table>/", dashboard.dashboard_csv, name="dashboard-csv"),
+    path("dashboard/records/<slug:key>/", dashboard.metric_records, name="metric-records"),
+    path("audits/", audits.audit_list, name="audits"),
+    path("audits/<int:audit_id>/", audits.audit_detail, name="audit"),
+    path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit"),
     path("alerts/<int:alert_id>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
 ]

@@ -57,6 +57,7 @@ def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
             (Role.MANAGER, "mach"),
             (Role.PARTNER_AGENCY, "cleveland-police"),
             (Role.EDT_WORKER, "edt"),
+            (Role.AUDITOR, ""),
         ]
     }
     _post(tokens[Role.PARTNER_AGENCY], "/api/v1/contacts/", contact_body())
@@ -175,3 +176,34 @@ def test_the_edt_is_answered_as_the_schema_says(
     case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
 ) -> None:
     _call(case, live_server.url, tokens[Role.EDT_WORKER])
+# An auditor records case audits and reads the metrics: those operations fuzzed as one, with
+# an audit of a child on record to find.
+@schema.include(path_regex=r"^/api/v1/(metrics|audits|audit-domains)/.*$").parametrize()
+@FUZZ_SETTINGS
+def test_an_auditor_is_answered_as_the_schema_says(
+    case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
+) -> None:
+    from mach.models import AuditDomain, ContactPerson, User
+
+    if not tokens.get("audit"):
+        child = ContactPerson.objects.filter(role="child").first()
+        worker = User.objects.get(username=f"fuzz.{Role.SOCIAL_WORKER}")
+        assert child is not None
+        _post(
+            tokens[Role.AUDITOR],
+            "/api/v1/audits/",
+            {
+                "subject": {"child": child.person_id},
+                "practitioner": worker.pk,
+                "collaborative": False,
+                "family_feedback_sought": False,
+                "family_feedback": "Not sought: the family had moved away.",
+                "grades": [
+                    {"domain": domain.pk, "grade": "good", "rationale": "Seen."}
+                    for domain in AuditDomain.objects.filter(active=True)
+                ],
+                "overall_grade": "good",
+            },
+        )
+        tokens["audit"] = "made"
+    _call(case, live_server.url, tokens[Role.AUDITOR])
