@@ -63,6 +63,10 @@ class AssessmentsConfig(AppConfig):
             ),
         )
         workflows.register_chronology_source("assessment", selectors.assessment_entries)
+        workflows.register_return_source(
+            "assessment",
+            workflows.ReturnSource("Child and family assessments", selectors.census_items),
+        )
         workflows.register_navigation(
             workflows.NavigationItem(
                 "Assessments", "assessments:assessments", CHILD_READERS, order=30

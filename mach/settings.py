@@ -343,6 +343,9 @@ FRONT_DOOR_HOURS: dict[int, tuple[str, str]] = {
 BANK_HOLIDAY_COUNTRY = os.environ.get("BANK_HOLIDAY_COUNTRY", "GB")
 BANK_HOLIDAY_SUBDIVISION = os.environ.get("BANK_HOLIDAY_SUBDIVISION", "ENG")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
+# The authority's three-digit DfE local authority code, in the CIN census header (local default:
+# 806, Middlesbrough).
+CIN_LA_CODE = os.environ.get("CIN_LA_CODE", "806")
 # Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
 # for a rule not set here and reads the setting at call time.
 for _rule in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .accounts import Role, Team, User
 from .audit import AccessLog, AppendOnly, Event, IdempotencyRecord
 from .calendar import ClosureDay
+from .census import CategoryOfAbuse, ClosureReason, Disability, Ethnicity, PrimaryNeed, UpnUnknown
 from .contacts import (
     OPEN_STATES,
     Channel,
@@ -36,10 +37,14 @@ __all__ = [
     "Alert",
     "AlertLevel",
     "AppendOnly",
+    "CategoryOfAbuse",
     "Channel",
     "ClosureDay",
+    "ClosureReason",
     "Contact",
     "ContactPerson",
+    "Disability",
+    "Ethnicity",
     "Event",
     "Gender",
     "IdempotencyRecord",
@@ -48,6 +53,7 @@ __all__ = [
     "ParentalAwareness",
     "Person",
     "PersonMerge",
+    "PrimaryNeed",
     "Rag",
     "Referral",
     "Relationship",
@@ -57,6 +63,7 @@ __all__ = [
     "State",
     "Team",
     "Timed",
+    "UpnUnknown",
     "User",
     "nhs_number_is_valid",
     "normalise_name",
