@@ -17,6 +17,7 @@ from .api.people import (
     PersonMergeDetailApi,
     PersonMergeUndoApi,
 )
+from .api.returns import AnnexAApi, CinCensusApi
 
 api_v1: list[URLPattern | URLResolver] = [
     path("contacts/", ContactListCreateApi.as_view(), name="contacts"),
@@ -45,6 +46,8 @@ api_v1: list[URLPattern | URLResolver] = [
         MatchProposalRejectApi.as_view(),
         name="match-proposal-reject",
     ),
+    path("returns/cin-census.xml", CinCensusApi.as_view(), name="returns-cin-census"),
+    path("returns/annex-a.xlsx", AnnexAApi.as_view(), name="returns-annex-a"),
     path("person-merges/<int:merge_id>/", PersonMergeDetailApi.as_view(), name="person-merge"),
     path(
         "person-merges/<int:merge_id>/undo/",

@@ -26,7 +26,13 @@ from strategy_meetings.models import (
     S47Enquiry,
     StrategyDiscussion,
 )
-from tests.factories import AssessmentFactory, ChildFactory, ContactFactory, ReferralFactory
+from tests.factories import (
+    AssessmentFactory,
+    ChildFactory,
+    ContactFactory,
+    ContactPersonFactory,
+    ReferralFactory,
+)
 
 # The census year 2027: 1 April 2026 to 31 March 2027.
 YEAR = 2027
@@ -50,6 +56,7 @@ class DataSet:
 
 def referral(child: Person, day: date, *, source: str = Source.POLICE, **extra: object) -> Referral:
     contact = ContactFactory(received_at=at(day), source=source, state="decided")
+    ContactPersonFactory(contact=contact, person=child)
     return ReferralFactory(contact=contact, child=child, referral_date=day, **extra)
 
 
