@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 
 from . import workflows
+from .api.census import ChildCensusDetailsApi, ReferralCloseApi
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.errors import api_not_found
@@ -28,6 +29,12 @@ api_v1: list[URLPattern | URLResolver] = [
         ChildChronologyApi.as_view(),
         name="child-chronology",
     ),
+    path(
+        "children/<int:child_id>/census-details/",
+        ChildCensusDetailsApi.as_view(),
+        name="child-census-details",
+    ),
+    path("referrals/<int:referral_id>/close/", ReferralCloseApi.as_view(), name="referral-close"),
     path("alerts/", AlertListApi.as_view(), name="alerts"),
     path(
         "alerts/<int:alert_id>/acknowledge/",

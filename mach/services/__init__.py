@@ -4,6 +4,7 @@ and why, and defers side effects until the transaction commits."""
 from __future__ import annotations
 
 from .alerts import alert_acknowledge
+from .census import child_census_details_record, referral_close
 from .common import AlreadyDone, action_complete, publish, require_role
 from .contacts import contact_create, intake_team_for, parental_awareness_errors
 from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
@@ -17,6 +18,7 @@ __all__ = [
     "PersonMatch",
     "action_complete",
     "alert_acknowledge",
+    "child_census_details_record",
     "contact_create",
     "intake_team_for",
     "match_proposal_confirm",
@@ -27,6 +29,7 @@ __all__ = [
     "person_merge_undo",
     "previous_referral",
     "publish",
+    "referral_close",
     "referrals_open",
     "relationship_kind",
     "require_role",

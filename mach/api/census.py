@@ -1,0 +1,112 @@
+"""Recording the CIN census items where they are known: a child's UPN (or why it is unknown),
+ethnicity and disabilities, and the closure of an episode (referral) with its DfE reason. Each
+code is checked against the DfE's list: a bad one is a 400 naming the field."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import get_object_or_404
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..models import (
+    ClosureReason,
+    Disability,
+    Ethnicity,
+    PrimaryNeed,
+    Referral,
+    UpnUnknown,
+    User,
+)
+from ..permissions import MACH_WORKERS, roles
+from .children import ChildSerializer
+
+
+class ChildCensusDetailsSerializer(serializers.Serializer):
+    upn = serializers.CharField(max_length=13, required=False, allow_blank=True)
+    upn_unknown_reason = serializers.ChoiceField(
+        choices=UpnUnknown.choices, required=False, allow_blank=True
+    )
+    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False, allow_blank=True)
+    disabilities = serializers.ListField(
+        child=serializers.ChoiceField(choices=Disability.choices),
+        required=False,
+        max_length=len(Disability.values),
+    )
+
+
+class ReferralCloseSerializer(serializers.Serializer):
+    closed_on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=ClosureReason.choices)
+    primary_need = serializers.ChoiceField(
+        choices=PrimaryNeed.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class ReferralCensusSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "child",
+            "referral_date",
+            "is_rereferral",
+            "primary_need",
+            "closed_on",
+            "closure_reason",
+        ]
+        read_only_fields = fields
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+class ChildCensusDetailsApi(APIView):
+    permission_classes = [roles(*MACH_WORKERS)]
+
+    @extend_schema(
+        operation_id="children_census_details",
+        summary="Record a child's census details",
+        request=ChildCensusDetailsSerializer,
+        responses={200: ChildSerializer},
+        description="The child's UPN or the reason it is unknown (UN1-UN7), ethnicity and "
+        "disabilities, as the DfE's code lists give them; each field sent replaces the one held.",
+    )
+    def post(self, request: Request, child_id: int) -> Response:
+        user = _user(request)
+        child = get_object_or_404(selectors.children_visible_to(user), pk=child_id)
+        payload = ChildCensusDetailsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        child = services.child_census_details_record(
+            actor=user, child=child, **payload.validated_data
+        )
+        return Response(ChildSerializer(child).data)
+
+
+class ReferralCloseApi(APIView):
+    permission_classes = [roles(*MACH_WORKERS)]
+
+    @extend_schema(
+        operation_id="referrals_close",
+        summary="Close a child's episode",
+        request=ReferralCloseSerializer,
+        responses={200: ReferralCensusSerializer},
+        description="Close the episode (referral) on `closed_on` with its reason for closure "
+        "(RC1-RC9), and record its primary need code (N0-N9) if not yet known. A second "
+        "closure gets 409.",
+    )
+    def post(self, request: Request, referral_id: int) -> Response:
+        user = _user(request)
+        referral = get_object_or_404(
+            Referral.objects.filter(child__in=selectors.children_visible_to(user)),
+            pk=referral_id,
+        )
+        payload = ReferralCloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        referral = services.referral_close(actor=user, referral=referral, **payload.validated_data)
+        return Response(ReferralCensusSerializer(referral).data)
