@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.permissions import AllowAny
 
 from . import workflows
-from .api.census import ChildCensusDetailsApi, ReferralCloseApi
+from .api.census import ChildCensusDetailsApi, ReferralCloseApi, ReferralPrimaryNeedApi
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.errors import api_not_found
@@ -35,6 +35,11 @@ api_v1: list[URLPattern | URLResolver] = [
         name="child-census-details",
     ),
     path("referrals/<int:referral_id>/close/", ReferralCloseApi.as_view(), name="referral-close"),
+    path(
+        "referrals/<int:referral_id>/primary-need/",
+        ReferralPrimaryNeedApi.as_view(),
+        name="referral-primary-need",
+    ),
     path("alerts/", AlertListApi.as_view(), name="alerts"),
     path(
         "alerts/<int:alert_id>/acknowledge/",

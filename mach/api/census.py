@@ -12,38 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
-from ..models import (
-    ClosureReason,
-    Disability,
-    Ethnicity,
-    PrimaryNeed,
-    Referral,
-    UpnUnknown,
-    User,
-)
+from ..models import Referral, User
 from ..permissions import MACH_WORKERS, roles
+from ..returns.inputs import (
+    ChildCensusDetailsSerializer,
+    PrimaryNeedSerializer,
+    ReferralCloseSerializer,
+)
 from .children import ChildSerializer
-
-
-class ChildCensusDetailsSerializer(serializers.Serializer):
-    upn = serializers.CharField(max_length=13, required=False, allow_blank=True)
-    upn_unknown_reason = serializers.ChoiceField(
-        choices=UpnUnknown.choices, required=False, allow_blank=True
-    )
-    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False, allow_blank=True)
-    disabilities = serializers.ListField(
-        child=serializers.ChoiceField(choices=Disability.choices),
-        required=False,
-        max_length=len(Disability.values),
-    )
-
-
-class ReferralCloseSerializer(serializers.Serializer):
-    closed_on = serializers.DateField()
-    reason = serializers.ChoiceField(choices=ClosureReason.choices)
-    primary_need = serializers.ChoiceField(
-        choices=PrimaryNeed.choices, required=False, allow_blank=True, default=""
-    )
 
 
 class ReferralCensusSerializer(serializers.ModelSerializer):
@@ -88,6 +64,31 @@ class ChildCensusDetailsApi(APIView):
         return Response(ChildSerializer(child).data)
 
 
+def _referral(request: Request, referral_id: int) -> Referral:
+    visible = selectors.children_visible_to(_user(request))
+    return get_object_or_404(Referral.objects.filter(child__in=visible), pk=referral_id)
+
+
+class ReferralPrimaryNeedApi(APIView):
+    permission_classes = [roles(*MACH_WORKERS)]
+
+    @extend_schema(
+        operation_id="referrals_primary_need",
+        summary="Record an episode's primary need",
+        request=PrimaryNeedSerializer,
+        responses={200: ReferralCensusSerializer},
+        description="Record or correct the episode's (referral's) primary need code, N0-N9.",
+    )
+    def post(self, request: Request, referral_id: int) -> Response:
+        referral = _referral(request, referral_id)
+        payload = PrimaryNeedSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        referral = services.referral_primary_need_record(
+            actor=_user(request), referral=referral, **payload.validated_data
+        )
+        return Response(ReferralCensusSerializer(referral).data)
+
+
 class ReferralCloseApi(APIView):
     permission_classes = [roles(*MACH_WORKERS)]
 
@@ -101,12 +102,10 @@ class ReferralCloseApi(APIView):
         "closure gets 409.",
     )
     def post(self, request: Request, referral_id: int) -> Response:
-        user = _user(request)
-        referral = get_object_or_404(
-            Referral.objects.filter(child__in=selectors.children_visible_to(user)),
-            pk=referral_id,
-        )
+        referral = _referral(request, referral_id)
         payload = ReferralCloseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        referral = services.referral_close(actor=user, referral=referral, **payload.validated_data)
+        referral = services.referral_close(
+            actor=_user(request), referral=referral, **payload.validated_data
+        )
         return Response(ReferralCensusSerializer(referral).data)

@@ -4,41 +4,16 @@ the access log, with the period, for each child it contains."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from ..models import User
 from ..permissions import MANAGERS, roles
 from ..returns.downloads import XLSX, annex_a_download, census_download
-
-
-class CensusQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-
-
-class AnnexAQuerySerializer(serializers.Serializer):
-    # `from` is a Python keyword: the field is renamed below.
-    start = serializers.DateField()
-    to = serializers.DateField()
-
-    def validate(self, attrs: dict[str, date]) -> dict[str, date]:
-        if attrs["start"] > attrs["to"]:
-            raise serializers.ValidationError({"to": ["Must be on or after `from`."]})
-        if (attrs["to"] - attrs["start"]).days > 3 * 366:
-            raise serializers.ValidationError({"to": ["The period may be at most 3 years."]})
-        return attrs
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        fields["from"] = fields.pop("start")
-        fields["from"].source = "start"
-        return fields
+from ..returns.inputs import AnnexAQuerySerializer, CensusQuerySerializer
 
 
 def _user(request: Request) -> User:

@@ -58,9 +58,9 @@ SHEETS = {"List 1": LIST_1, "List 3": LIST_3, "List 4": LIST_4, "List 5": LIST_5
 
 GENDER = {Gender.MALE: "a) Male", Gender.FEMALE: "b) Female", Gender.OTHER: "d) Neither"}
 NOT_STATED = "c) Not stated/recorded"
-ETHNICITY = {
+ETHNICITY: dict[str, str] = {
     code: f"{letter}) {code}"
-    for letter, code in zip("abcdefghijklmnopqrst", Ethnicity, strict=True)
+    for letter, code in zip("abcdefghijklmnopqrst", Ethnicity.values, strict=True)
 }
 # Ofsted's lettered contact and referral sources, each with the DfE code it stands for.
 SOURCES = {

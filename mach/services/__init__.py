@@ -4,7 +4,11 @@ and why, and defers side effects until the transaction commits."""
 from __future__ import annotations
 
 from .alerts import alert_acknowledge
-from .census import child_census_details_record, referral_close
+from .census import (
+    child_census_details_record,
+    referral_close,
+    referral_primary_need_record,
+)
 from .common import AlreadyDone, action_complete, publish, require_role
 from .contacts import contact_create, intake_team_for, parental_awareness_errors
 from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
@@ -30,6 +34,7 @@ __all__ = [
     "previous_referral",
     "publish",
     "referral_close",
+    "referral_primary_need_record",
     "referrals_open",
     "relationship_kind",
     "require_role",

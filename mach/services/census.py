@@ -127,3 +127,28 @@ def referral_close(
             action=AccessLog.Action.CHANGE,
         )
     return locked
+
+
+def referral_primary_need_record(*, actor: User, referral: Referral, primary_need: str) -> Referral:
+    """A MACH worker records (or corrects) the episode's primary need code (N0-N9)."""
+    require_role(actor, MACH_WORKERS)
+    if primary_need not in PrimaryNeed.values:
+        raise ValidationError({"primary_need": "Choose a primary need code N0 to N9."})
+    with transaction.atomic(durable=True):
+        locked = Referral.objects.select_for_update().get(pk=referral.pk)
+        before = locked.primary_need
+        locked.primary_need = primary_need
+        locked.save(update_fields=["primary_need"])
+        record_event(
+            actor=actor,
+            subject=locked,
+            action="primary_need_recorded",
+            data={"before": before, "after": primary_need},
+        )
+        log_child_access(
+            user=actor,
+            child_ids=[locked.child_id],
+            via="episode primary need",
+            action=AccessLog.Action.CHANGE,
+        )
+    return locked

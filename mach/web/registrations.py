@@ -23,6 +23,7 @@ def register_core_pages() -> None:
         NavigationItem("New contact", "web:contact-new", CONTACT_SUBMITTERS, 20)
     )
     workflows.register_navigation(NavigationItem("Alerts", "web:alerts", MANAGERS, order=90))
+    workflows.register_navigation(NavigationItem("Returns", "web:returns", MANAGERS, order=95))
     workflows.register_alert_link(
         Contact, lambda contact: reverse("web:contact", args=[contact.pk])
     )

@@ -123,3 +123,45 @@ def test_mach_workers_may_record_census_items(
 ) -> None:
     user = make_user(role)
     assert api_as(user).post(url(child), {"ethnicity": "WBRI"}, format="json").status_code == 200
+
+
+FINDINGS = {
+    "child_seen_on": "2026-11-20",
+    "child_seen_alone": True,
+    "childs_voice": "Amy said she feels safe with her nan.",
+    "family_network_involvement": "Maternal grandmother spoken to.",
+    "analysis": "Risk reduced since father left.",
+    "factors": ["3B"],
+}
+
+
+@pytest.mark.parametrize(("code", "status"), [("N4", 200), ("N11", 400)])
+def test_the_primary_need_is_recorded_with_the_assessment_outcome(
+    screened_contact: Callable[..., dict[str, Any]],
+    manager: User,
+    social_worker: User,
+    api_as: Api,
+    code: str,
+    status: int,
+) -> None:
+    contact = screened_contact({"received_at": "2026-11-02T10:00:00+00:00"})
+    api_as(manager).post(
+        f"/api/v1/contacts/{contact['id']}/oversight/",
+        {"decision": "agree", "rationale": "Assessment needed."},
+        format="json",
+    )
+    assessment = api_as(manager).get("/api/v1/assessments/").json()["results"][0]
+    url = f"/api/v1/assessments/{assessment['id']}/"
+    assert api_as(social_worker).patch(url, FINDINGS, format="json").status_code == 200
+    response = api_as(social_worker).post(
+        url + "submit/",
+        {"outcome": "cin_plan", "primary_need": code, "exceeded_reason": "Late."},
+        format="json",
+    )
+    assert response.status_code == status, response.content
+    referral = Referral.objects.get(contact_id=contact["id"])
+    if status == 200:
+        assert referral.primary_need == code
+    else:
+        assert "primary_need" in response.json()
+        assert referral.primary_need == ""

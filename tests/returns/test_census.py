@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
 from mach.models import User
 from mach.returns.census import census_of, census_xml, la_child_id
@@ -34,3 +38,21 @@ def test_generated_census_is_schema_valid_with_no_dfe_errors(
     text = xml.decode()
     for child in data.children.values():
         assert f"<LAchildID>{la_child_id(child)}</LAchildID>" in text
+
+
+def census_year(day: date) -> int:
+    """The census year whose period (1 April to 31 March) holds `day`."""
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def test_demo_census_is_schema_valid_with_no_dfe_errors(tmp_path: Path) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    census = census_of(census_year(timezone.localdate()))
+    assert census.children, "the demo data has children in the census"
+    xml = census_xml(census)
+    assert schema_errors(xml) == []
+    path = tmp_path / "demo.xml"
+    path.write_bytes(xml)
+    codes = dfe_rule_codes(path)
+    print("DfE queries on the demo data:", sorted(set(codes)))
+    assert errors_only(codes) == []
