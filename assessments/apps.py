@@ -88,5 +88,7 @@ class AssessmentsConfig(AppConfig):
         for name, choices in (
             ("AssessmentStateEnum", "assessments.models.AssessmentState"),
             ("AssessmentOutcomeEnum", "assessments.models.AssessmentOutcome"),
+            # Its published name, now that the CIN census's full list (RC1-RC9) is beside it.
+            ("ClosureReasonEnum", "assessments.models.ClosureReason"),
         ):
             workflows.register_enum_name(name, choices)

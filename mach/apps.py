@@ -26,7 +26,15 @@ class MachConfig(AppConfig):
         deadlines.register_core_kinds()
         chronology.register_core_sources()
         registrations.register_core_pages()
-        for name, choices in (("ContactStateEnum", "mach.models.contacts.State"),):
+        for name, choices in (
+            ("ContactStateEnum", "mach.models.contacts.State"),
+            # The CIN census's code lists (DfE), recorded on children and episodes.
+            ("CinClosureReasonEnum", "mach.models.census.ClosureReason"),
+            ("PrimaryNeedEnum", "mach.models.census.PrimaryNeed"),
+            ("EthnicityEnum", "mach.models.census.Ethnicity"),
+            ("DisabilityEnum", "mach.models.census.Disability"),
+            ("UpnUnknownReasonEnum", "mach.models.census.UpnUnknown"),
+        ):
             workflows.register_enum_name(name, choices)
         # Sent once per app after every migrate (and flush): the core's covers every table.
         post_migrate.connect(_grant_app_privileges, sender=self)
