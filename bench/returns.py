@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import synthetic
-from contacts import BASE_DIR, bench_database_url, recreate_database
+from contacts import BASE_DIR, bench_database_url, create_users, recreate_database
 
 
 def timed(work: Any) -> tuple[Any, float]:
@@ -55,6 +55,7 @@ def run(contacts: int) -> dict[str, Any]:
         "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
         "started": datetime.now(UTC).isoformat(),
     }
+    create_users()
     loaded = synthetic.load_contacts(contacts, decisions=synthetic.Decisions())
     loaded.pop("known_children")
     report["load"] = loaded
