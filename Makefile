@@ -7,9 +7,9 @@ NODE_ENV := PATH="$(abspath $(BIN)):$$PATH"
 # The browser tests run Debian's Chromium; the test command installs it when it is missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test lint browser pdf-libraries
+.PHONY: setup run test lint browser pdf-libraries cin-validator
 
-setup: pdf-libraries $(VENV)/.installed mach/static/mach/mach.css
+setup: pdf-libraries $(VENV)/.installed mach/static/mach/mach.css cin-validator
 
 # WeasyPrint (the safety plans' family version as PDF) needs Pango and a font from Debian.
 pdf-libraries:
@@ -17,6 +17,16 @@ pdf-libraries:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 			libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; }
+
+# The DfE's own CIN census rules (csc-validator-be-cin), in their own environment: their pins
+# clash with the project's. The statutory returns' tests run them on every census they build.
+CIN_VENV := .venv-cin
+cin-validator: $(CIN_VENV)/.installed
+
+$(CIN_VENV)/.installed:
+	$(PYTHON) -m venv $(CIN_VENV)
+	$(CIN_VENV)/bin/pip install --quiet "csc-validator-be-cin==0.1.13" "numpy<2" "pytest==9.2.0"
+	touch $@
 
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)

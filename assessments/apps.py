@@ -70,6 +70,10 @@ class AssessmentsConfig(AppConfig):
             ),
         )
         workflows.register_chronology_source("assessment", selectors.assessment_entries)
+        workflows.register_return_source(
+            "assessment",
+            workflows.ReturnSource("Child and family assessments", selectors.census_items),
+        )
         workflows.register_navigation(
             workflows.NavigationItem(
                 "Assessments", "assessments:assessments", CHILD_READERS, order=30
@@ -91,5 +95,7 @@ class AssessmentsConfig(AppConfig):
         for name, choices in (
             ("AssessmentStateEnum", "assessments.models.AssessmentState"),
             ("AssessmentOutcomeEnum", "assessments.models.AssessmentOutcome"),
+            # Its published name, now that the CIN census's full list (RC1-RC9) is beside it.
+            ("ClosureReasonEnum", "assessments.models.ClosureReason"),
         ):
             workflows.register_enum_name(name, choices)

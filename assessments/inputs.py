@@ -8,6 +8,8 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from mach.models import PrimaryNeed
+
 from .models import AssessmentFactor, AssessmentOutcome, ClosureReason
 
 
@@ -39,6 +41,10 @@ class ActionInputSerializer(serializers.Serializer):
 
 class SubmitSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AssessmentOutcome.choices)
+    # The CIN census's primary need code, decided with the outcome (DfE code list N0-N9).
+    primary_need = serializers.ChoiceField(
+        choices=PrimaryNeed.choices, required=False, allow_blank=True, default=""
+    )
     closure_reason = serializers.ChoiceField(
         choices=ClosureReason.choices, required=False, allow_blank=True, default=""
     )

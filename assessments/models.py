@@ -137,6 +137,11 @@ class Assessment(Timed):
         """Not completed and past its due date (local time): due all of that day."""
         return self.state != AssessmentState.COMPLETED and timezone.localdate() > self.due_on
 
+    @property
+    def primary_need(self) -> str:
+        """The episode's primary need code (CIN census), kept on its referral."""
+        return str(self.referral.primary_need)
+
     def has_open_actions(self) -> bool:
         return self.actions.filter(completed_on__isnull=True).exists()
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mach import timescales, workflows
 from mach.audit import record_event
-from mach.models import Referral, User
+from mach.models import PrimaryNeed, Referral, User
 from mach.permissions import MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone, action_complete, require_role
 from mach.services.referrals import NEXT_STEP_NOT_HANDLED
@@ -123,6 +123,7 @@ def assessment_submit(
     outcome: str,
     closure_reason: str = "",
     exceeded_reason: str = "",
+    primary_need: str = "",
 ) -> Assessment:
     """Send the outcome to a manager. Refused (400) without the child seen, the child's voice,
     the family network, the analysis and valid factors; closure needs RC8 or RC9, a step down
@@ -147,6 +148,8 @@ def assessment_submit(
             errors["child_seen_alone"] = "Record whether the child was seen alone."
         if outcome not in AssessmentOutcome.values:
             errors["outcome"] = "Choose an outcome."
+        if primary_need and primary_need not in PrimaryNeed.values:
+            errors["primary_need"] = "Choose a primary need code N0 to N9."
         if outcome == AssessmentOutcome.EARLY_HELP:
             # Stepping down ends the statutory episode: a closure whose reason is early help.
             closure_reason = ClosureReason.RC9
@@ -165,13 +168,19 @@ def assessment_submit(
         assessment.submitted_at = timezone.now()
         assessment.submit()
         assessment.save()
+        if primary_need:
+            Referral.objects.filter(pk=assessment.referral_id).update(primary_need=primary_need)
         record_event(
             actor=actor,
             subject=assessment,
             action="assessment_submitted",
             from_state=AssessmentState.OPEN,
             to_state=assessment.state,
-            data={"outcome": outcome, "closure_reason": assessment.closure_reason},
+            data={
+                "outcome": outcome,
+                "closure_reason": assessment.closure_reason,
+                "primary_need": primary_need,
+            },
         )
     return assessment
 

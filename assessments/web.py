@@ -27,7 +27,7 @@ from rest_framework import serializers
 
 from mach import selectors as core_selectors
 from mach.audit import events_for, log_child_access
-from mach.models import AccessLog, User
+from mach.models import AccessLog, PrimaryNeed, User
 from mach.permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone
 from mach.web.forms import Field, bind, place_bound_forms, read_filters, run_form
@@ -118,6 +118,13 @@ SUBMIT_QUESTIONS = (
         kind="radios",
         choices=list(ClosureReason.choices),
         hint="Only for closure",
+    ),
+    Field(
+        "primary_need",
+        "Primary need (CIN census)",
+        kind="radios",
+        choices=list(PrimaryNeed.choices),
+        hint="The child's main need found by the assessment",
     ),
 )
 EXCEEDED_QUESTION = Field(

@@ -33,6 +33,12 @@ class MachConfig(AppConfig):
             ("AuditGradeEnum", "mach.models.case_audits.Grade"),
             ("CaseAuditStateEnum", "mach.models.case_audits.AuditState"),
             ("ModerationReasonEnum", "mach.models.case_audits.ModerationReason"),
+            # The CIN census's code lists (DfE), recorded on children and episodes.
+            ("CinClosureReasonEnum", "mach.models.census.ClosureReason"),
+            ("PrimaryNeedEnum", "mach.models.census.PrimaryNeed"),
+            ("EthnicityEnum", "mach.models.census.Ethnicity"),
+            ("DisabilityEnum", "mach.models.census.Disability"),
+            ("UpnUnknownReasonEnum", "mach.models.census.UpnUnknown"),
         ):
             workflows.register_enum_name(name, choices)
         # Sent once per app after every migrate (and flush): the core's covers every table.

@@ -39,11 +39,16 @@ def record_event(
 
 
 def log_child_access(
-    *, user: User, child_ids: Iterable[int], via: str, action: str = AccessLog.Action.VIEW
+    *,
+    user: User,
+    child_ids: Iterable[int],
+    via: str,
+    action: str = AccessLog.Action.VIEW,
+    reason: str = "",
 ) -> None:
     """One append-only row per child shown, in a single INSERT."""
     rows = [
-        AccessLog(user=user, child_id=child_id, action=action, via=via[:200])
+        AccessLog(user=user, child_id=child_id, action=action, via=via[:200], reason=reason[:200])
         for child_id in dict.fromkeys(child_ids)
     ]
     if rows:

@@ -8,5 +8,9 @@ from .models import Contact, User
 
 
 def run_seeders(users: dict[str, User], contacts: list[Contact]) -> None:
+    from .returns import demo as returns_demo
+
     for seeder in workflows.demo_seeders.values():
         seeder(users, contacts)
+    # Last: the census items a worker records once the workflows have run.
+    returns_demo.seed(users)

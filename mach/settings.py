@@ -360,6 +360,9 @@ DA_TRIAGE_MEETING_TIME = os.environ.get("DA_TRIAGE_MEETING_TIME", "09:30")
 INTAKE_TEAM_SLUG = os.environ.get("INTAKE_TEAM_SLUG", "mach")
 # The local clock time by which the MACH oversees an EDT handover on the next working day.
 EDT_OVERSIGHT_AT = os.environ.get("EDT_OVERSIGHT_AT", "10:00")
+# The authority's three-digit DfE local authority code, in the CIN census header (local default:
+# 806, Middlesbrough).
+CIN_LA_CODE = os.environ.get("CIN_LA_CODE", "806")
 # Local rules of the workflows (README, "Local rules"), as JSON; each app keeps its own default
 # for a rule not set here and reads the setting at call time.
 for _rule in (

@@ -16,6 +16,7 @@ from .api.audits import (
     AuditSubmitApi,
     LearningActionCompleteApi,
 )
+from .api.census import ChildCensusDetailsApi, ReferralCloseApi, ReferralPrimaryNeedApi
 from .api.children import ChildChronologyApi, ChildDetailApi
 from .api.contacts import ContactDetailApi, ContactListCreateApi
 from .api.errors import api_not_found
@@ -28,6 +29,7 @@ from .api.people import (
     PersonMergeDetailApi,
     PersonMergeUndoApi,
 )
+from .api.returns import AnnexAApi, CinCensusApi
 
 api_v1: list[URLPattern | URLResolver] = [
     path("contacts/", ContactListCreateApi.as_view(), name="contacts"),
@@ -37,6 +39,17 @@ api_v1: list[URLPattern | URLResolver] = [
         "children/<int:child_id>/chronology/",
         ChildChronologyApi.as_view(),
         name="child-chronology",
+    ),
+    path(
+        "children/<int:child_id>/census-details/",
+        ChildCensusDetailsApi.as_view(),
+        name="child-census-details",
+    ),
+    path("referrals/<int:referral_id>/close/", ReferralCloseApi.as_view(), name="referral-close"),
+    path(
+        "referrals/<int:referral_id>/primary-need/",
+        ReferralPrimaryNeedApi.as_view(),
+        name="referral-primary-need",
     ),
     path("alerts/", AlertListApi.as_view(), name="alerts"),
     path(
@@ -75,6 +88,8 @@ api_v1: list[URLPattern | URLResolver] = [
         MatchProposalRejectApi.as_view(),
         name="match-proposal-reject",
     ),
+    path("returns/cin-census.xml", CinCensusApi.as_view(), name="returns-cin-census"),
+    path("returns/annex-a.xlsx", AnnexAApi.as_view(), name="returns-annex-a"),
     path("person-merges/<int:merge_id>/", PersonMergeDetailApi.as_view(), name="person-merge"),
     path(
         "person-merges/<int:merge_id>/undo/",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import reduce
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -285,6 +285,62 @@ class AuditableRecord:
     url: Callable[[Any], str]
 
 
+@dataclass(frozen=True)
+class CensusAssessment:
+    """A child and family assessment for the statutory returns (CIN census, Annex A list 4).
+
+    `closed_on`/`closure_reason`: the episode's closure its outcome decided (RC8, RC9), if any;
+    `cin_plan_start`/`cin_plan_end`: the child in need plan its outcome started."""
+
+    record_id: int
+    started_on: date
+    authorised_on: date | None
+    factors: tuple[str, ...]
+    primary_need: str = ""
+    team_id: int | None = None
+    worker: str = ""
+    child_seen_on: date | None = None
+    closed_on: date | None = None
+    closure_reason: str = ""
+    cin_plan_start: date | None = None
+    cin_plan_end: date | None = None
+    outcome: str = ""
+
+
+@dataclass(frozen=True)
+class CensusS47:
+    """A section 47 enquiry and what followed it (CIN census, Annex A list 5).
+
+    `conference_on`: the initial conference held, if any; `conference_not_required`: the
+    enquiry completed without one; `cp_plan_*`: the child protection plan that conference made.
+    """
+
+    record_id: int
+    started_on: date
+    strategy_discussion_on: date | None
+    conference_target: date | None
+    conference_on: date | None
+    conference_not_required: bool
+    outcome: str = ""
+    team_id: int | None = None
+    worker: str = ""
+    cp_plan_start: date | None = None
+    cp_plan_end: date | None = None
+    cp_initial_category: str = ""
+    cp_latest_category: str = ""
+
+
+@dataclass(frozen=True)
+class ReturnSource:
+    """What an app that keeps assessments, enquiries, conferences or plans gives the statutory
+    returns: `items(child_ids)` returns, in a fixed number of queries, each child's records as
+    `CensusAssessment` / `CensusS47` rows, by child id (children with none may be left out).
+    The core places each row in the child's episode (referral) open on its start date."""
+
+    label: str
+    items: Callable[[Sequence[int]], Mapping[int, list[CensusAssessment | CensusS47]]]
+
+
 Seeder = Callable[[dict[str, "User"], list["Contact"]], None]
 
 deadline_kinds: Registry[str, DeadlineKind] = Registry("Deadline kind")
@@ -305,6 +361,7 @@ guardrail_failures: Registry[str, GuardrailFailures] = Registry("Guardrail failu
 funnel_stages: Registry[str, FunnelStage] = Registry("Funnel stage")
 breakdowns: Registry[str, Breakdown] = Registry("Breakdown")
 auditable_records: Registry[str, AuditableRecord] = Registry("Auditable record")
+return_sources: Registry[str, ReturnSource] = Registry("Return source")
 
 
 def register_deadline_kind(kind: DeadlineKind) -> None:
@@ -387,6 +444,11 @@ def register_breakdown(breakdown: Breakdown) -> None:
 def register_auditable_record(record: AuditableRecord) -> None:
     """A case audit may name a record of this kind as its subject."""
     auditable_records.add(record.kind, record)
+
+
+def register_return_source(key: str, source: ReturnSource) -> None:
+    """Records an app keeps that the CIN census and Ofsted's Annex A report."""
+    return_sources.add(key, source)
 
 
 def open_case_exists() -> models.Expression:

@@ -103,6 +103,10 @@ class StrategyMeetingsConfig(AppConfig):
             )
         )
         workflows.register_chronology_source("strategy_meetings", selectors.strategy_entries)
+        workflows.register_return_source(
+            "s47_enquiry",
+            workflows.ReturnSource("Section 47 enquiries and conferences", selectors.census_items),
+        )
         workflows.register_urls(
             "strategy_meetings",
             workflows.UrlModules(

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from mach import timescales
-from mach.models import Contact, Kind, User
+from mach.models import Contact, Kind, Person, User
 
 from . import services
 from .models import Conference, StrategyDiscussion
@@ -41,11 +41,17 @@ INFORMATION = [
 ]
 
 
-def _requested(manager: User, contact: Contact) -> StrategyDiscussion:
-    children = [
+def _children(contact: Contact) -> list[Person]:
+    return [
         link.person
         for link in contact.contact_people.filter(role=Kind.CHILD).select_related("person")
     ]
+
+
+def _requested(
+    manager: User, contact: Contact, children: list[Person] | None = None
+) -> StrategyDiscussion:
+    children = children or _children(contact)
     return services.discussion_request(
         actor=manager,
         children=children,
@@ -61,7 +67,15 @@ def seed(users: dict[str, User], contacts: list[Contact]) -> None:
         return
     worker, manager, police = users["sam.worker"], users["mo.manager"], users["cleveland.police"]
     contact = contacts[0]
-    stages = [_requested(manager, contact) for _ in range(5)]
+    # One child has no more than one s47 enquiry under way at a time (as the CIN census
+    # requires): the open enquiry and the one awaiting its conference are about a sibling.
+    first = _children(contact)
+    siblings = [
+        child for other in contacts[1:] for child in _children(other) if child not in first
+    ][:1] or first
+    stages = [
+        _requested(manager, contact, siblings if stage in (2, 3) else first) for stage in range(5)
+    ]
     services.discussion_invite(
         actor=worker,
         discussion=stages[0],

@@ -7,12 +7,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from mach.models import Role, User
 from mach.permissions import CHILD_READERS
-from mach.workflows import Entry
+from mach.workflows import CensusAssessment, CensusS47, Entry
 
-from .models import Conference, DiscussionChild, S47Enquiry, StrategyDiscussion
+from .models import (
+    Conference,
+    ConferenceOutcome,
+    DiscussionChild,
+    EnquiryState,
+    PlanCategory,
+    S47Enquiry,
+    StrategyDiscussion,
+)
 
 
 def discussions_visible_to(user: User) -> QuerySet[StrategyDiscussion]:
@@ -116,3 +125,61 @@ def strategy_entries(person_ids: Sequence[int]) -> list[Entry]:
             )
         )
     return entries
+
+
+CATEGORY_CODES = {
+    PlanCategory.NEGLECT: "NEG",
+    PlanCategory.PHYSICAL: "PHY",
+    PlanCategory.EMOTIONAL: "EMO",
+    PlanCategory.SEXUAL: "SAB",
+    PlanCategory.MULTIPLE: "MUL",
+}
+
+
+def census_items(child_ids: Sequence[int]) -> dict[int, list[CensusAssessment | CensusS47]]:
+    """The statutory returns' view of these children's s47 enquiries, with the conference
+    that followed and the child protection plan it made, by child id (two queries)."""
+    enquiries = (
+        S47Enquiry.objects.filter(child_id__in=child_ids)
+        .select_related("discussion", "discussion__conference", "lead_practitioner")
+        .order_by("started_on", "id")
+    )
+    at_conference = set(
+        Conference.children.through.objects.filter(person_id__in=child_ids).values_list(
+            "conference_id", "person_id"
+        )
+    )
+    found: dict[int, list[CensusAssessment | CensusS47]] = {}
+    for enquiry in enquiries:
+        discussion = enquiry.discussion
+        conference = getattr(discussion, "conference", None)
+        if conference is not None and (conference.pk, enquiry.child_id) not in at_conference:
+            conference = None
+        held = conference is not None and conference.held_on is not None
+        plan = held and conference is not None and conference.outcome == ConferenceOutcome.CP_PLAN
+        category = (
+            CATEGORY_CODES.get(PlanCategory(conference.category), "")
+            if plan and conference is not None
+            else ""
+        )
+        found.setdefault(enquiry.child_id, []).append(
+            CensusS47(
+                record_id=enquiry.pk,
+                started_on=enquiry.started_on,
+                strategy_discussion_on=(
+                    timezone.localdate(discussion.held_at) if discussion.held_at else None
+                ),
+                conference_target=conference.due_date if conference else None,
+                conference_on=conference.held_on if held and conference else None,
+                conference_not_required=(
+                    enquiry.state == EnquiryState.COMPLETED and not enquiry.conference_required
+                ),
+                outcome=enquiry.outcome,
+                team_id=discussion.team_id,
+                worker=enquiry.lead_practitioner.username if enquiry.lead_practitioner else "",
+                cp_plan_start=conference.held_on if plan and conference else None,
+                cp_initial_category=category,
+                cp_latest_category=category,
+            )
+        )
+    return found

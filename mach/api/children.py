@@ -35,6 +35,8 @@ class ChildSerializer(PersonSummarySerializer):
             *PersonSummarySerializer.Meta.fields,
             "ethnicity",
             "upn",
+            "upn_unknown_reason",
+            "disabilities",
             "school",
             "disability",
             "language_needs",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .accounts import AgencyType, Role, Team, User
 from .audit import AccessLog, AppendOnly, Event, IdempotencyRecord
-from .calendar import ClosureDay, SchoolHoliday
 from .case_audits import (
     GOOD_OR_BETTER,
     AuditDomain,
@@ -16,6 +15,8 @@ from .case_audits import (
     LearningAction,
     ModerationReason,
 )
+from .calendar import ClosureDay, SchoolHoliday
+from .census import CategoryOfAbuse, ClosureReason, Disability, Ethnicity, PrimaryNeed, UpnUnknown
 from .contacts import (
     OPEN_STATES,
     Channel,
@@ -53,10 +54,14 @@ __all__ = [
     "AuditGrade",
     "AuditState",
     "CaseAudit",
+    "CategoryOfAbuse",
     "Channel",
     "ClosureDay",
+    "ClosureReason",
     "Contact",
     "ContactPerson",
+    "Disability",
+    "Ethnicity",
     "Event",
     "Gender",
     "Grade",
@@ -69,6 +74,7 @@ __all__ = [
     "ParentalAwareness",
     "Person",
     "PersonMerge",
+    "PrimaryNeed",
     "Rag",
     "Referral",
     "Relationship",
@@ -79,6 +85,7 @@ __all__ = [
     "State",
     "Team",
     "Timed",
+    "UpnUnknown",
     "User",
     "nhs_number_is_valid",
     "normalise_name",

@@ -6,8 +6,11 @@ import re
 import unicodedata
 from datetime import date
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from .census import Disability, Ethnicity, UpnUnknown
 
 
 class Kind(models.TextChoices):
@@ -62,9 +65,20 @@ class Person(models.Model):
     date_of_birth = models.DateField(null=True, blank=True)
     expected_date_of_birth = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.UNKNOWN)
-    ethnicity = models.CharField(max_length=8, blank=True, help_text="CIN ethnicity code")
+    ethnicity = models.CharField(
+        max_length=8, blank=True, choices=Ethnicity.choices, help_text="CIN ethnicity code"
+    )
     nhs_number = models.CharField(max_length=10, blank=True, validators=[validate_nhs_number])
     upn = models.CharField("unique pupil number", max_length=13, blank=True)
+    upn_unknown_reason = models.CharField(
+        max_length=4, blank=True, choices=UpnUnknown.choices, help_text="why the UPN is unknown"
+    )
+    disabilities = ArrayField(
+        models.CharField(max_length=4, choices=Disability.choices),
+        default=list,
+        blank=True,
+        help_text="CIN disability codes (NONE: none)",
+    )
     address_line1 = models.CharField(max_length=200, blank=True)
     address_line2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from .census import ClosureReason, PrimaryNeed
 from .timeliness import Timed, alert_due_index
 
 
@@ -24,6 +25,11 @@ class Referral(Timed):
     previous_referral = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The CIN census items of the episode (spec section 13), each checked against the DfE's
+    # code list where it is entered.
+    primary_need = models.CharField(max_length=2, blank=True, choices=PrimaryNeed.choices)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=4, blank=True, choices=ClosureReason.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

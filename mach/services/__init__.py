@@ -4,6 +4,11 @@ and why, and defers side effects until the transaction commits."""
 from __future__ import annotations
 
 from .alerts import alert_acknowledge
+from .census import (
+    child_census_details_record,
+    referral_close,
+    referral_primary_need_record,
+)
 from .common import AlreadyDone, action_complete, publish, require_role
 from .contacts import (
     contact_create,
@@ -24,6 +29,7 @@ __all__ = [
     "PersonMatch",
     "action_complete",
     "alert_acknowledge",
+    "child_census_details_record",
     "contact_create",
     "intake_team_for",
     "match_people",
@@ -36,6 +42,8 @@ __all__ = [
     "person_merge_undo",
     "previous_referral",
     "publish",
+    "referral_close",
+    "referral_primary_need_record",
     "referrals_open",
     "relationship_kind",
     "require_role",

@@ -29,6 +29,7 @@ def register_core_pages() -> None:
     workflows.register_navigation(
         NavigationItem("Case audits", "web:audits", (*MANAGERS, Role.AUDITOR), order=96)
     )
+    workflows.register_navigation(NavigationItem("Returns", "web:returns", MANAGERS, order=97))
     workflows.register_alert_link(
         Contact, lambda contact: reverse("web:contact", args=[contact.pk])
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import accounts, alerts, audits, children, contacts, dashboard, worklist
+from . import accounts, alerts, audits, children, contacts, dashboard, returns, worklist
 
 app_name = "web"
 
@@ -26,6 +26,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "person-merges/<int:merge_id>/undo/", children.person_merge_undo, name="person-merge-undo"
     ),
+    path("children/<int:child_id>/census/", returns.child_census, name="child-census"),
+    path(
+        "referrals/<int:referral_id>/primary-need/",
+        returns.referral_primary_need,
+        name="referral-primary-need",
+    ),
+    path("referrals/<int:referral_id>/close/", returns.referral_close, name="referral-close"),
+    path("returns/", returns.returns, name="returns"),
+    path("returns/cin-census.xml", returns.cin_census, name="returns-cin-census"),
+    path("returns/annex-a.xlsx", returns.annex_a, name="returns-annex-a"),
+    path("returns/data-quality/", returns.data_quality, name="returns-data-quality"),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/csv/<slug:table>/", dashboard.dashboard_csv, name="dashboard-csv"),
