@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .accounts import AgencyType, Role, Team, User
 from .audit import AccessLog, AppendOnly, Event, IdempotencyRecord
+from .calendar import ClosureDay, SchoolHoliday
 from .case_audits import (
     GOOD_OR_BETTER,
     AuditDomain,
@@ -15,7 +16,6 @@ from .case_audits import (
     LearningAction,
     ModerationReason,
 )
-from .calendar import ClosureDay, SchoolHoliday
 from .census import CategoryOfAbuse, ClosureReason, Disability, Ethnicity, PrimaryNeed, UpnUnknown
 from .contacts import (
     OPEN_STATES,

@@ -97,6 +97,7 @@ def tokens(transactional_db: None, settings: Any) -> dict[str, str]:
         tokens[Role.SOCIAL_WORKER],
         f"/api/v1/safety-plans/{plan['id']}/agree/",
         {"agreed_with": "Ben's mum and gran"},
+    )
     # An EDT handover waiting for oversight, and a homeless presentation with its account.
     _post(
         tokens[Role.EDT_WORKER],
@@ -176,6 +177,8 @@ def test_the_edt_is_answered_as_the_schema_says(
     case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
 ) -> None:
     _call(case, live_server.url, tokens[Role.EDT_WORKER])
+
+
 # An auditor records case audits and reads the metrics: those operations fuzzed as one, with
 # an audit of a child on record to find.
 @schema.include(path_regex=r"^/api/v1/(metrics|audits|audit-domains)/.*$").parametrize()
