@@ -166,3 +166,25 @@ def test_the_s47_and_conference_pages_show_the_plans_and_a_way_to_start_one(
     assert link in s47 and link in conference
     assert f'href="/safety-plans/new/?s47_enquiry={enquiry.pk}"' in s47
     assert f'href="/safety-plans/new/?conference={records["conference"]}"' in conference
+
+
+def test_every_page_that_shows_a_plan_is_in_the_access_log(
+    plan: dict[str, Any], auditor: User, signed_in: SignedIn
+) -> None:
+    from mach.models import AccessLog
+
+    client = signed_in(auditor)
+    paths = [
+        "/safety-plans/",
+        f"/safety-plans/{plan['id']}/",
+        f"/safety-plans/{plan['id']}/compare/",
+        f"/safety-plans/{plan['id']}/family-version/",
+        f"/safety-plans/{plan['id']}/family-version.pdf",
+    ]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+    logged = list(
+        AccessLog.objects.filter(user=auditor).order_by("id").values_list("via", "child_id")
+    )
+    assert logged == [(path, plan["children"][0]) for path in paths]
