@@ -29,7 +29,7 @@ from mach.web.pages import page, signed_in_user
 from strategy_meetings.models import Conference, S47Enquiry
 
 from . import family, services
-from .checks import run_checks
+from .checks import CHECK_NAMES, run_checks
 from .inputs import AgreeSerializer, PlanPartsSerializer, parts_of
 from .models import PlanState, SafetyPlan, SafetyPlanVersion
 from .selectors import (
@@ -283,6 +283,7 @@ def _plan_page(
             "in_force": agreed_version(plan),
             "versions": list(reversed(versions)),
             "part_labels": PART_LABELS,
+            "check_names": CHECK_NAMES,
             "may_change": user.has_role(*MACH_WORKERS),
             "may_agree": user.has_role(*MACH_WORKERS) and plan.state == PlanState.DRAFT,
             "agree_error": agree_error,

@@ -117,7 +117,7 @@ def test_the_plan_page_shows_its_versions_and_their_checks_and_the_comparison(
     assert "Version 2: agreed, 7 of 7 checks pass" in shown
     assert "Version 1: superseded, 6 of 7 checks pass" in shown
     assert "with Jo and Pat" in shown
-    assert "Length now passes" in compared
+    assert "&quot;Length&quot; now passes" in compared
 
 
 def test_the_family_version_page_is_in_plain_words(
