@@ -34,6 +34,17 @@ BLOCKING_DEFAULTS: dict[str, bool] = {
     "parent_verification": True,
 }
 
+# Each check in words, for the pages and the comparison.
+CHECK_NAMES: dict[str, str] = {
+    "reading_ease": "Easy to read",
+    "sentence_length": "Short sentences",
+    "length": "Length",
+    "jargon": "Plain words",
+    "network": "Network beyond the parents",
+    "childs_words": "The child's words",
+    "parent_verification": "Checked by someone other than the parents",
+}
+
 JARGON_DEFAULTS: dict[str, str] = {
     "s47": "the checks we make to be sure your child is safe",
     "section 47": "the checks we make to be sure your child is safe",

@@ -12,6 +12,7 @@ from mach.models import User
 from mach.permissions import CHILD_READERS
 from mach.workflows import Entry
 
+from .checks import CHECK_NAMES
 from .models import PlanState, SafetyPlan, SafetyPlanVersion
 
 
@@ -166,8 +167,8 @@ def compare(older: SafetyPlanVersion, newer: SafetyPlanVersion) -> list[dict[str
     now_failing = [
         c["code"] for c in newer.checks if not c["passed"] and before.get(c["code"], True)
     ]
-    check_changes = [f"{code} now passes" for code in now_passing]
-    check_changes += [f"{code} now fails" for code in now_failing]
+    check_changes = [f'"{CHECK_NAMES[code]}" now passes' for code in now_passing]
+    check_changes += [f'"{CHECK_NAMES[code]}" now fails' for code in now_failing]
     check_changes.append(
         f"quality score {older.quality_score} of {older.checks_total} before, "
         f"{newer.quality_score} of {newer.checks_total} now"

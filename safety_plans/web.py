@@ -9,6 +9,7 @@ script is static: no inline script under the Content-Security-Policy).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from mach.web.pages import page, signed_in_user
 from strategy_meetings.models import Conference, S47Enquiry
 
 from . import family, services
-from .checks import run_checks
+from .checks import CHECK_NAMES, run_checks
 from .inputs import AgreeSerializer, PlanPartsSerializer, parts_of
 from .models import PlanState, SafetyPlan, SafetyPlanVersion
 from .selectors import (
@@ -282,6 +283,7 @@ def _plan_page(
             "in_force": agreed_version(plan),
             "versions": list(reversed(versions)),
             "part_labels": PART_LABELS,
+            "check_names": CHECK_NAMES,
             "may_change": user.has_role(*MACH_WORKERS),
             "may_agree": user.has_role(*MACH_WORKERS) and plan.state == PlanState.DRAFT,
             "agree_error": agree_error,
@@ -315,29 +317,33 @@ def plan_compare(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-def _family_version(request: HttpRequest, plan: SafetyPlan) -> SafetyPlanVersion | None:
+def _family_version(
+    request: HttpRequest, plan_id: int, respond: Callable[[SafetyPlan, SafetyPlanVersion], Any]
+) -> HttpResponse:
+    """The family version asked for (`?version=`; by default the one in force, else the
+    latest) shown by `respond`; 404 for a version the plan does not have."""
+    plan = _plan(request, plan_id)
     try:
-        return family.version_for(plan, request.GET.get("version"))
+        version = family.version_for(plan, request.GET.get("version"))
     except serializers.ValidationError:
-        return None
+        return render(request, "404.html", status=404)
+    return respond(plan, version)
 
 
 @page(*CHILD_READERS)
 def family_version(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    version = _family_version(request, plan)
-    if version is None:
-        return render(request, "404.html", status=404)
-    return render(request, "safety_plans/family_version.html", family.context(plan, version))
+    return _family_version(
+        request,
+        plan_id,
+        lambda plan, version: render(
+            request, "safety_plans/family_version.html", family.context(plan, version)
+        ),
+    )
 
 
 @page(*CHILD_READERS)
 def family_version_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
-    version = _family_version(request, plan)
-    if version is None:
-        return render(request, "404.html", status=404)
-    return family.pdf_response(plan, version)
+    return _family_version(request, plan_id, family.pdf_response)
 
 
 def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any] | None:

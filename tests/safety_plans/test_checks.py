@@ -43,6 +43,19 @@ def test_a_hard_family_version_fails_reading_ease() -> None:
     assert "Hard to read" in found.message
 
 
+def test_reading_ease_is_measured_against_60_near_the_line() -> None:
+    # One word apart, measured by textstat here: one text just over 60, the other under.
+    over = "Gran will phone the social worker every evening. " * 10
+    under = "Gran will phone the social worker every afternoon. " * 10
+    scores = {text: textstat.flesch_reading_ease(text) for text in (over, under)}
+    assert scores[under] < 60 <= scores[over]
+
+    found = {text: by_code(good(family_version=text))["reading_ease"] for text in (over, under)}
+
+    assert found[over].passed and not found[under].passed
+    assert found[under].value == round(scores[under], 1)
+
+
 def test_short_sentences_pass_and_long_ones_fail() -> None:
     # EASY: 15 words in 3 sentences (5 a sentence); LONG: one sentence of 25 words.
     long_sentence = " ".join(["Gran"] + ["will"] * 23 + ["visit."]) + " "
@@ -54,16 +67,21 @@ def test_short_sentences_pass_and_long_ones_fail() -> None:
     assert not long.passed and long.value == 25.0
 
 
+def words(count: int) -> str:
+    """A text of exactly `count` words: five-word sentences, then one-word ones."""
+    return "Gran will come for tea. " * (count // 5) + "Gran. " * (count % 5)
+
+
 def test_length_flags_too_short_and_too_long_and_passes_between() -> None:
-    # EASY has 15 words: 9 copies are 135, 10 are 150, 60 are 900, 61 are 915.
-    values = {
-        copies: by_code(good(family_version=EASY * copies))["length"] for copies in (9, 10, 60, 61)
+    found = {
+        count: by_code(good(family_version=words(count)))["length"]
+        for count in (149, 150, 900, 901)
     }
 
-    assert [values[c].passed for c in (9, 10, 60, 61)] == [False, True, True, False]
-    assert [values[c].value for c in (9, 10, 60, 61)] == [135, 150, 900, 915]
-    assert "Too short" in values[9].message
-    assert "Too long" in values[61].message
+    assert [found[c].passed for c in (149, 150, 900, 901)] == [False, True, True, False]
+    assert [found[c].value for c in (149, 150, 900, 901)] == [149, 150, 900, 901]
+    assert "Too short (149 words" in found[149].message
+    assert "Too long (901 words" in found[901].message
 
 
 def test_jargon_is_flagged_with_its_plain_alternative() -> None:

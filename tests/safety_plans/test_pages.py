@@ -117,7 +117,7 @@ def test_the_plan_page_shows_its_versions_and_their_checks_and_the_comparison(
     assert "Version 2: agreed, 7 of 7 checks pass" in shown
     assert "Version 1: superseded, 6 of 7 checks pass" in shown
     assert "with Jo and Pat" in shown
-    assert "Length now passes" in compared
+    assert "&quot;Length&quot; now passes" in compared
 
 
 def test_the_family_version_page_is_in_plain_words(
@@ -166,3 +166,60 @@ def test_the_s47_and_conference_pages_show_the_plans_and_a_way_to_start_one(
     assert link in s47 and link in conference
     assert f'href="/safety-plans/new/?s47_enquiry={enquiry.pk}"' in s47
     assert f'href="/safety-plans/new/?conference={records["conference"]}"' in conference
+
+
+def test_every_page_that_shows_a_plan_is_in_the_access_log(
+    plan: dict[str, Any], auditor: User, signed_in: SignedIn
+) -> None:
+    from mach.models import AccessLog
+
+    client = signed_in(auditor)
+    paths = [
+        "/safety-plans/",
+        f"/safety-plans/{plan['id']}/",
+        f"/safety-plans/{plan['id']}/compare/",
+        f"/safety-plans/{plan['id']}/family-version/",
+        f"/safety-plans/{plan['id']}/family-version.pdf",
+    ]
+    for path in paths:
+        assert client.get(path).status_code == 200, path
+
+    logged = list(
+        AccessLog.objects.filter(user=auditor).order_by("id").values_list("via", "child_id")
+    )
+    assert logged == [(path, plan["children"][0]) for path in paths]
+
+
+def test_the_contact_page_shows_the_plans_about_its_children(
+    plan: dict[str, Any], social_worker: User, signed_in: SignedIn
+) -> None:
+    from mach.models import ContactPerson
+
+    contact_id = ContactPerson.objects.filter(person_id=plan["children"][0]).first().contact_id  # type: ignore[union-attr]
+
+    html = page_text(signed_in(social_worker).get(f"/contacts/{contact_id}/"))
+
+    assert "Safety plans" in html and f'href="/safety-plans/{plan["id"]}/"' in html
+
+
+def test_a_plan_for_a_child_without_an_open_case_is_refused_on_the_page(
+    social_worker: User, signed_in: SignedIn, new_contact: Any
+) -> None:
+    child = new_contact()["children"][0]["id"]
+
+    response = signed_in(social_worker).post(
+        f"/safety-plans/new/?child={child}", {**form_of(good()), "child": str(child)}
+    )
+
+    assert response.status_code == 400
+    assert 'href="#children"' in page_text(response)
+    assert not SafetyPlan.objects.exists()
+
+
+def test_a_family_version_the_plan_does_not_have_is_not_found(
+    plan: dict[str, Any], social_worker: User, signed_in: SignedIn
+) -> None:
+    client = signed_in(social_worker)
+
+    assert client.get(f"/safety-plans/{plan['id']}/family-version/?version=7").status_code == 404
+    assert client.get(f"/safety-plans/{plan['id']}/family-version.pdf?version=x").status_code == 404

@@ -203,7 +203,7 @@ def test_the_comparison_says_in_words_what_changed(
     assert rows["family_version"]["changes"] == [
         f"rewritten: {old_words} words before, {new_words} words now"
     ]
-    assert "length now passes" in rows["checks"]["changes"]
+    assert '"Length" now passes' in rows["checks"]["changes"]
 
 
 def test_the_comparison_refuses_a_version_that_does_not_exist(

@@ -76,6 +76,8 @@ def test_an_overdue_review_raises_an_alert(
     alerts = Alert.objects.filter(kind="safety_plan_review")
     assert [(a.object_id, a.level) for a in alerts] == [(plan["id"], 1)]
     assert "review of safety plan" in alerts[0].message
+    url_for = workflows.alert_links.get(SafetyPlan)
+    assert url_for is not None and url_for(record) == f"/safety-plans/{plan['id']}/"
 
 
 def test_the_chronology_shows_each_version(
