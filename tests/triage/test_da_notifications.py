@@ -183,3 +183,15 @@ def test_showing_a_notification_writes_the_access_log(
     assert AccessLog.objects.filter(
         user=auditor, child_id=notification["children"][0]["child"]
     ).exists()
+
+
+def test_the_victim_and_the_perpetrator_cannot_be_one_person(
+    social_worker: User, api_as: Api
+) -> None:
+    victim = notification_body()["victim"]
+
+    response = api_as(social_worker).post(URL, notification_body(perpetrator=victim), format="json")
+
+    assert response.status_code == 400
+    assert "perpetrator" in response.json()
+    assert not DomesticAbuseNotification.objects.exists()
