@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 from rest_framework import serializers
 
-from mach.inputs import PersonInputSerializer
+from mach.inputs import EARLIEST_RECEIVED_AT, MAX_CLOCK_SKEW, PersonInputSerializer
 
 from .models import BED_AND_BREAKFAST, AccommodationType, Outcome, PresentedTo
 from .services import BED_AND_BREAKFAST_REFUSED
@@ -28,8 +28,10 @@ class PresentationInputSerializer(serializers.Serializer):
     presented_to = serializers.ChoiceField(choices=PresentedTo.choices)
 
     def validate_presented_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + timedelta(minutes=5):
+        if value > timezone.now() + MAX_CLOCK_SKEW:
             raise serializers.ValidationError("A presentation cannot be in the future.")
+        if value < EARLIEST_RECEIVED_AT:
+            raise serializers.ValidationError("A presentation cannot be before 2000.")
         return value
 
 

@@ -97,3 +97,8 @@ def test_the_edt_sees_no_acknowledge_button(edt: User, api_as: Api, signed_in: S
     page = signed_in(edt).get("/edt-handovers/").content.decode()
     assert "Waiting for oversight (1)" in page
     assert "Acknowledge<" not in page
+
+
+def test_the_record_page_starts_with_the_edt_as_the_channel(edt: User, signed_in: SignedIn) -> None:
+    page = signed_in(edt).get("/edt-handovers/new/").content.decode()
+    assert '<option value="edt" selected>' in page

@@ -3,9 +3,12 @@ for the API and the pages alike."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.utils import timezone
 from rest_framework import serializers
 
-from mach.inputs import ContactInputSerializer
+from mach.inputs import EARLIEST_RECEIVED_AT, MAX_CLOCK_SKEW, ContactInputSerializer
 
 from .models import HandoverAction
 
@@ -26,6 +29,23 @@ class HandoverInputSerializer(ContactInputSerializer):
         help_text="When the EDT handed it over, if recorded later (default: now).",
     )
 
+    def validate_handed_over_at(self, value: datetime) -> datetime:
+        if value > timezone.now() + MAX_CLOCK_SKEW:
+            raise serializers.ValidationError("A handover cannot be in the future.")
+        if value < EARLIEST_RECEIVED_AT:
+            raise serializers.ValidationError("A handover cannot be before 2000.")
+        return value
+
 
 class HandoverAcknowledgeSerializer(serializers.Serializer):
+    acknowledged = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Optional; when sent it must be true (the MACH has taken the handover on).",
+    )
     note = serializers.CharField(max_length=5_000, required=False, allow_blank=True, default="")
+
+    def validate_acknowledged(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError("Send true to acknowledge the handover.")
+        return value
