@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
-from mach.inputs import EARLIEST_RECEIVED_AT, MAX_CLOCK_SKEW, PersonInputSerializer
+from mach.inputs import PersonInputSerializer, plausible_moment
 
 from .models import BED_AND_BREAKFAST, AccommodationType, Outcome, PresentedTo
 from .services import BED_AND_BREAKFAST_REFUSED
@@ -28,11 +27,7 @@ class PresentationInputSerializer(serializers.Serializer):
     presented_to = serializers.ChoiceField(choices=PresentedTo.choices)
 
     def validate_presented_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + MAX_CLOCK_SKEW:
-            raise serializers.ValidationError("A presentation cannot be in the future.")
-        if value < EARLIEST_RECEIVED_AT:
-            raise serializers.ValidationError("A presentation cannot be before 2000.")
-        return value
+        return plausible_moment(value, "A presentation cannot be")
 
 
 class HomelessAccountSerializer(serializers.Serializer):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils import timezone
 from rest_framework import serializers
 
-from mach.inputs import EARLIEST_RECEIVED_AT, MAX_CLOCK_SKEW, ContactInputSerializer
+from mach.inputs import ContactInputSerializer, plausible_moment
 
 from .models import HandoverAction
 
@@ -30,11 +29,7 @@ class HandoverInputSerializer(ContactInputSerializer):
     )
 
     def validate_handed_over_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + MAX_CLOCK_SKEW:
-            raise serializers.ValidationError("A handover cannot be in the future.")
-        if value < EARLIEST_RECEIVED_AT:
-            raise serializers.ValidationError("A handover cannot be before 2000.")
-        return value
+        return plausible_moment(value, "A handover cannot be")
 
 
 class HandoverAcknowledgeSerializer(serializers.Serializer):
