@@ -349,3 +349,28 @@ def test_a_contact_without_its_own_time_was_received_when_handed_over(
 
     assert response.status_code == 201, response.content
     assert datetime.fromisoformat(response.json()["contact"]["received_at"]) == at
+
+
+def test_the_contact_goes_on_to_screening_once_the_handover_is_acknowledged(
+    hand_over: Callable[..., dict[str, Any]],
+    social_worker: User,
+    api_as: Api,
+    signed_in: Callable[[User], Any],
+) -> None:
+    from tests.conftest import screening_body
+
+    handover = hand_over()
+    contact = handover["contact"]["id"]
+    api = api_as(social_worker)
+    page = signed_in(social_worker)
+
+    early = api.post(f"/api/v1/contacts/{contact}/screening/", screening_body(), format="json")
+    assert early.status_code == 409
+    assert "Acknowledge the EDT handover first" in early.json()["detail"]
+    assert "Screen this contact" not in page.get(f"/contacts/{contact}/").content.decode()
+
+    api.post(f"{URL}{handover['id']}/acknowledge/", {}, format="json")
+    assert "Screen this contact" in page.get(f"/contacts/{contact}/").content.decode()
+    screened = api.post(f"/api/v1/contacts/{contact}/screening/", screening_body(), format="json")
+
+    assert screened.status_code == 201, screened.content
