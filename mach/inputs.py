@@ -159,6 +159,17 @@ MAX_CLOCK_SKEW = timedelta(minutes=5)
 EARLIEST_RECEIVED_AT = datetime(2000, 1, 1, tzinfo=UTC)
 
 
+def plausible_moment(value: datetime, refusal: str) -> datetime:
+    """A moment a client sends about something that has happened: not ahead of now (beyond
+    clock drift) nor before 2000. `refusal` starts the message ("A contact cannot be
+    received")."""
+    if value > timezone.now() + MAX_CLOCK_SKEW:
+        raise serializers.ValidationError(f"{refusal} in the future.")
+    if value < EARLIEST_RECEIVED_AT:
+        raise serializers.ValidationError(f"{refusal} before 2000.")
+    return value
+
+
 class ReferrerSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     organisation = serializers.CharField(max_length=200, required=False, allow_blank=True)
@@ -230,11 +241,7 @@ class ContactInputSerializer(OnePassSerializer):
     immediate_safety_concern = serializers.BooleanField(required=False, default=False)
 
     def validate_received_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + MAX_CLOCK_SKEW:
-            raise serializers.ValidationError("A contact cannot be received in the future.")
-        if value < EARLIEST_RECEIVED_AT:
-            raise serializers.ValidationError("A contact cannot be received before 2000.")
-        return value
+        return plausible_moment(value, "A contact cannot be received")
 
     def rule_errors(self, values: Mapping[str, Any]) -> dict[str, str]:
         if "parental_awareness" not in values:

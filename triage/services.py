@@ -20,6 +20,7 @@ from mach.permissions import MACH_WORKERS, MANAGERS
 from mach.services import AlreadyDone, publish, referrals_open, require_role
 
 from . import selectors
+from .edt import selectors as edt_selectors
 from .models import (
     ConsultationAttempt,
     ConsultationException,
@@ -119,6 +120,8 @@ def screening_submit(
             raise AlreadyDone(
                 f"The contact is {contact.get_state_display().lower()}, not received."
             )
+        if edt_selectors.awaiting_oversight(contact.pk):
+            raise AlreadyDone("Acknowledge the EDT handover first: then screen the contact.")
         now = timezone.now()
         due = timescales.add_working_days(now, oversight_working_days())
         screening = Screening(

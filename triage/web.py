@@ -42,6 +42,7 @@ from .api.screening import (
     RationaleSerializer,
     ScreeningInputSerializer,
 )
+from .edt import selectors as edt_selectors
 from .models import (
     Agency,
     ConsultationMethod,
@@ -630,7 +631,9 @@ def contact_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
             for referral in referrals
         ],
         "feedback": ReferrerFeedback.objects.filter(contact=contact).first(),
-        "can_screen": is_worker and contact.state == State.RECEIVED,
+        "can_screen": is_worker
+        and contact.state == State.RECEIVED
+        and not edt_selectors.awaiting_oversight(contact.pk),
         "can_oversee": is_manager
         and screening is not None
         and screening.state == ScreeningState.SUBMITTED

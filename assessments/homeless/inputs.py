@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import serializers
 
-from mach.inputs import PersonInputSerializer
+from mach.inputs import PersonInputSerializer, plausible_moment
 
 from .models import BED_AND_BREAKFAST, AccommodationType, Outcome, PresentedTo
 from .services import BED_AND_BREAKFAST_REFUSED
@@ -28,9 +27,7 @@ class PresentationInputSerializer(serializers.Serializer):
     presented_to = serializers.ChoiceField(choices=PresentedTo.choices)
 
     def validate_presented_at(self, value: datetime) -> datetime:
-        if value > timezone.now() + timedelta(minutes=5):
-            raise serializers.ValidationError("A presentation cannot be in the future.")
-        return value
+        return plausible_moment(value, "A presentation cannot be")
 
 
 class HomelessAccountSerializer(serializers.Serializer):

@@ -123,3 +123,33 @@ def test_the_leaflet_is_in_plain_words(social_worker: User, signed_in: SignedIn)
     page = signed_in(social_worker).get("/homeless-presentations/leaflet/").content.decode()
     assert "We will never put you in a bed and breakfast" in page
     assert "advocate" in page
+
+
+def test_the_list_page_costs_the_same_queries_for_one_presentation_or_many(
+    social_worker: User, signed_in: SignedIn
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.homeless import services
+    from mach.services import PersonInput
+
+    born = timezone.localdate() - timedelta(days=17 * 365)
+
+    def present(first: str) -> None:
+        services.presentation_create(
+            actor=social_worker,
+            young_person=PersonInput(first_name=first, last_name="Young", date_of_birth=born),
+            presented_to="housing",
+        )
+
+    client = signed_in(social_worker)
+    present("Ash")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/homeless-presentations/")
+    for first in ("Bea", "Cal", "Dee", "Eli"):
+        present(first)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/homeless-presentations/").content.decode()
+    assert "Eli Young" in page
+    assert 0 < len(many) <= len(one)

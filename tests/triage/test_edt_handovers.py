@@ -321,3 +321,56 @@ def test_open_guardrail_failures_name_a_handover_not_overseen_in_time(
     other = on_time["contact"]["children"][0]["id"]
     assert other == child  # the same Amy, matched: only the late handover is a failure
     assert len(source.failures([child])[child]) == 1
+
+
+def test_acknowledged_false_is_refused_naming_the_field(
+    hand_over: Callable[..., dict[str, Any]], social_worker: User, api_as: Api
+) -> None:
+    handover = hand_over()
+    url = f"{URL}{handover['id']}/acknowledge/"
+
+    refused = api_as(social_worker).post(url, {"acknowledged": False}, format="json")
+    accepted = api_as(social_worker).post(url, {"acknowledged": True}, format="json")
+
+    assert refused.status_code == 400
+    assert "acknowledged" in refused.json()
+    assert accepted.status_code == 200
+    assert accepted.json()["state"] == "acknowledged"
+
+
+def test_a_contact_without_its_own_time_was_received_when_handed_over(
+    edt: User, api_as: Api
+) -> None:
+    at = datetime(2026, 11, 28, 2, 15, tzinfo=LONDON)
+    body = {**handover_body(), "handed_over_at": at.isoformat()}
+    del body["received_at"]
+
+    response = api_as(edt).post(URL, body, format="json")
+
+    assert response.status_code == 201, response.content
+    assert datetime.fromisoformat(response.json()["contact"]["received_at"]) == at
+
+
+def test_the_contact_goes_on_to_screening_once_the_handover_is_acknowledged(
+    hand_over: Callable[..., dict[str, Any]],
+    social_worker: User,
+    api_as: Api,
+    signed_in: Callable[[User], Any],
+) -> None:
+    from tests.conftest import screening_body
+
+    handover = hand_over()
+    contact = handover["contact"]["id"]
+    api = api_as(social_worker)
+    page = signed_in(social_worker)
+
+    early = api.post(f"/api/v1/contacts/{contact}/screening/", screening_body(), format="json")
+    assert early.status_code == 409
+    assert "Acknowledge the EDT handover first" in early.json()["detail"]
+    assert "Screen this contact" not in page.get(f"/contacts/{contact}/").content.decode()
+
+    api.post(f"{URL}{handover['id']}/acknowledge/", {}, format="json")
+    assert "Screen this contact" in page.get(f"/contacts/{contact}/").content.decode()
+    screened = api.post(f"/api/v1/contacts/{contact}/screening/", screening_body(), format="json")
+
+    assert screened.status_code == 201, screened.content

@@ -97,3 +97,30 @@ def test_the_edt_sees_no_acknowledge_button(edt: User, api_as: Api, signed_in: S
     page = signed_in(edt).get("/edt-handovers/").content.decode()
     assert "Waiting for oversight (1)" in page
     assert "Acknowledge<" not in page
+
+
+def test_the_record_page_starts_with_the_edt_as_the_channel(edt: User, signed_in: SignedIn) -> None:
+    page = signed_in(edt).get("/edt-handovers/new/").content.decode()
+    assert '<option value="edt" selected>' in page
+
+
+def test_the_morning_page_costs_the_same_queries_for_one_handover_or_many(
+    edt: User, social_worker: User, api_as: Api, signed_in: SignedIn
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def hand_over(action: str) -> None:
+        body = {**contact_body(), "action_taken": action}
+        assert api_as(edt).post("/api/v1/edt-handovers/", body, format="json").status_code == 201
+
+    client = signed_in(social_worker)
+    hand_over("visit")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/edt-handovers/")
+    for action in ("advice", "police_protection", "emergency_placement", "visit"):
+        hand_over(action)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/edt-handovers/").content.decode()
+    assert "Waiting for oversight (5)" in page
+    assert 0 < len(many) <= len(one)

@@ -138,7 +138,8 @@ class ScreeningApi(APIView):
         description=(
             "Refused with 400 without the child's voice, the history analysis, why the parents "
             "were not consulted, or (for statutory outcomes) the alternatives considered; with "
-            "409 unless the contact is `received`."
+            "409 unless the contact is `received`, and while the EDT handover it came in "
+            "with is not yet acknowledged."
         ),
     )
     def post(self, request: Request, contact_id: int) -> Response:

@@ -179,6 +179,6 @@ class EdtHandoverAcknowledgeApi(APIView):
         payload = HandoverAcknowledgeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.edt_handover_acknowledge(
-            actor=_user(request), handover=handover, **payload.validated_data
+            actor=_user(request), handover=handover, note=payload.validated_data["note"]
         )
         return Response(EdtHandoverSerializer(_shown(request, handover_id)).data)

@@ -14,7 +14,7 @@ from mach.permissions import CHILD_READERS
 from mach.representations import people_of
 from mach.workflows import Entry
 
-from .models import EdtHandover
+from .models import EdtHandover, HandoverState
 
 
 def handovers_visible_to(user: User) -> QuerySet[EdtHandover]:
@@ -77,3 +77,11 @@ def guardrail_failures(child_ids: Sequence[int]) -> dict[int, list[str]]:
             continue
         failures.setdefault(link.person_id, []).append(message)
     return failures
+
+
+def awaiting_oversight(contact_id: int) -> bool:
+    """The contact came from the EDT and the MACH has not yet acknowledged the handover: it
+    goes on to screening only once acknowledged."""
+    return EdtHandover.objects.filter(
+        contact_id=contact_id, state=HandoverState.HANDED_OVER
+    ).exists()

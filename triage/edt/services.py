@@ -57,7 +57,10 @@ def edt_handover_record(
     if action_taken not in HandoverAction.values:
         errors["action_taken"] = "Select the action the EDT took."
     received_at = contact.get("received_at")
-    if received_at is not None and handed_over_at < received_at:
+    if received_at is None:
+        # Received when handed over, unless the EDT says when it came in.
+        contact = {**contact, "received_at": handed_over_at}
+    elif handed_over_at < received_at:
         errors["handed_over_at"] = "A handover cannot come before the contact was received."
     if handed_over_at > now + timedelta(minutes=5):
         errors["handed_over_at"] = "A handover cannot be in the future."

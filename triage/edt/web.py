@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mach.audit import log_child_access
-from mach.models import AccessLog, Contact, Role
+from mach.models import AccessLog, Channel, Contact, Role
 from mach.permissions import CHILD_READERS, MACH_WORKERS
 from mach.services import AlreadyDone
 from mach.web.forms import Field, bind, validation_messages
@@ -58,6 +58,8 @@ class HandoverForm(ContactForm):
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
         self.handover_fields = bind(HANDOVER_QUESTIONS, self.data)
+        if data is None:
+            self.fields["channel"].value = Channel.EDT
 
     def all_fields(self) -> list[Field]:
         return [*self.handover_fields, *super().all_fields()]
