@@ -19,7 +19,7 @@ from .. import workflows
 from ..models import ContactPerson, Disability, Ethnicity, Gender, Kind, Person, Referral, Team
 from ..services.referrals import twelve_months_before
 from ..workflows import CensusAssessment, CensusS47
-from .census import la_child_id
+from .census import la_child_id, la_child_id_of
 
 CHILD_COLUMNS = ["Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age of Child (Years)"]
 LIST_1 = [*CHILD_COLUMNS, "Date of Contact", "Contact Source"]
@@ -56,7 +56,11 @@ LIST_5 = [
 ]
 SHEETS = {"List 1": LIST_1, "List 3": LIST_3, "List 4": LIST_4, "List 5": LIST_5}
 
-GENDER = {Gender.MALE: "a) Male", Gender.FEMALE: "b) Female", Gender.OTHER: "d) Neither"}
+GENDER: dict[str, str] = {
+    Gender.MALE: "a) Male",
+    Gender.FEMALE: "b) Female",
+    Gender.OTHER: "d) Neither",
+}
 NOT_STATED = "c) Not stated/recorded"
 ETHNICITY: dict[str, str] = {
     code: f"{letter}) {code}"
@@ -112,11 +116,18 @@ def _disability(child: Person) -> str:
 def _child_cells(child: Person, on: date) -> list[Any]:
     return [
         la_child_id(child),
-        GENDER.get(Gender(child.gender), NOT_STATED),
+        GENDER.get(child.gender, NOT_STATED),
         ETHNICITY.get(child.ethnicity, ETHNICITY["NOBT"]),
         child.date_of_birth,
         child.age_on(on),
     ]
+
+
+def age_on(born: date | None, day: date) -> int | None:
+    """Whole years from `born` to `day` (`Person.age_on` for a row read without its model)."""
+    if born is None:
+        return None
+    return day.year - born.year - (0 if (day.month, day.day) >= (born.month, born.day) else 1)
 
 
 def _count_in_year_before(days: Sequence[date], day: date) -> int:
@@ -136,17 +147,36 @@ def annex_a(start: date, end: date) -> AnnexA:
     (inclusive, local dates), in a fixed number of queries."""
     first, last = _local_bounds(start, end)
     teams = dict(Team.objects.values_list("id", "name"))
+    # List 1 is the longest (every child of every contact): read as plain rows, not models.
     links = (
         ContactPerson.objects.filter(role=Kind.CHILD, contact__received_at__range=(first, last))
-        .select_related("person", "contact")
         .order_by("contact__received_at", "contact_id", "position", "id")
+        .values_list(
+            "person_id",
+            "person__gender",
+            "person__ethnicity",
+            "person__date_of_birth",
+            "contact__received_at",
+            "contact__source",
+        )
     )
     list_1 = []
     child_ids: dict[int, None] = {}
-    for link in links:
-        day = timezone.localdate(link.contact.received_at)
-        list_1.append([*_child_cells(link.person, day), day, SOURCES.get(link.contact.source, "")])
-        child_ids[link.person_id] = None
+    tz = timezone.get_current_timezone()
+    for person_id, gender, ethnicity, born, received_at, source in links.iterator(2_000):
+        day = received_at.astimezone(tz).date()
+        list_1.append(
+            [
+                la_child_id_of(person_id),
+                GENDER.get(gender, NOT_STATED),
+                ETHNICITY.get(ethnicity, ETHNICITY["NOBT"]),
+                born,
+                age_on(born, day),
+                day,
+                SOURCES.get(source, ""),
+            ]
+        )
+        child_ids[person_id] = None
 
     referrals = list(
         Referral.objects.filter(referral_date__lte=end)

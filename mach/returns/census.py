@@ -67,7 +67,12 @@ def _add(parent: ElementTree.Element, tag: str, text: object = None) -> ElementT
 
 
 def la_child_id(child: Person) -> str:
-    return f"C{child.pk:07d}"
+    return la_child_id_of(child.pk)
+
+
+def la_child_id_of(person_id: int) -> str:
+    """The child's id in the returns: the record number, as the child page shows it."""
+    return f"C{person_id:07d}"
 
 
 def census_xml(census: Census, *, now: datetime | None = None) -> bytes:
@@ -139,6 +144,8 @@ def _episode(
         _add(details, "ReasonForClosure", episode.closure_reason)
     # The conference date goes in its s47 module only (DfE rule 2884: not in both places).
     for assessment in episode.assessments:
+        if not _in_period(assessment.started_on, assessment.authorised_on, period):
+            continue
         item = _add(details, "Assessments")
         _add(item, "AssessmentActualStartDate", assessment.started_on)
         if assessment.authorised_on is not None and assessment.authorised_on <= period.end:
@@ -149,12 +156,16 @@ def _episode(
                     _add(factors, "AssessmentFactors", code)
     for assessment in episode.assessments:
         if assessment.cin_plan_start is not None and assessment.cin_plan_start <= period.end:
+            end = _plan_end(assessment.cin_plan_end, closed_on, period)
+            if end is not None and end < period.start:
+                continue
             plan = _add(details, "CINPlanDates")
             _add(plan, "CINPlanStartDate", assessment.cin_plan_start)
-            end = _plan_end(assessment.cin_plan_end, closed_on, period)
             if end is not None:
                 _add(plan, "CINPlanEndDate", end)
     for s47 in episode.s47s:
+        if not _in_period(s47.started_on, s47.conference_on, period):
+            continue
         item = _add(details, "Section47")
         _add(item, "S47ActualStartDate", s47.started_on)
         if s47.conference_target is not None:
@@ -166,9 +177,12 @@ def _episode(
     for s47 in episode.s47s:
         if s47.cp_plan_start is None or s47.cp_plan_start > period.end:
             continue
+        end = _plan_end(s47.cp_plan_end, closed_on, period)
+        if end is not None and end < period.start:
+            plans_before += 1
+            continue
         plan = _add(details, "ChildProtectionPlans")
         _add(plan, "CPPstartDate", s47.cp_plan_start)
-        end = _plan_end(s47.cp_plan_end, closed_on, period)
         if end is not None:
             _add(plan, "CPPendDate", end)
         _add(plan, "InitialCategoryOfAbuse", s47.cp_initial_category)
@@ -176,6 +190,11 @@ def _episode(
         _add(plan, "NumberOfPreviousCPP", plans_before)
         plans_before += 1
     return plans_before
+
+
+def _in_period(started: date, ended: date | None, period: CensusPeriod) -> bool:
+    """A module (assessment, s47 enquiry) is returned when it was open during the period."""
+    return started <= period.end and (ended is None or ended >= period.start)
 
 
 def _plan_end(end: date | None, closed_on: date | None, period: CensusPeriod) -> date | None:

@@ -210,3 +210,13 @@ def test_an_auditor_is_answered_as_the_schema_says(
         )
         tokens["audit"] = "made"
     _call(case, live_server.url, tokens[Role.AUDITOR])
+
+
+# The statutory returns answer only managers: fuzzed as one, so that their files (and the 400s
+# naming a bad period) are checked against the schema too.
+@schema.include(path_regex=r"^/api/v1/returns/.*$").parametrize()
+@FUZZ_SETTINGS
+def test_the_returns_answer_a_manager_as_the_schema_says(
+    case: schemathesis.Case, live_server: Any, tokens: dict[str, str]
+) -> None:
+    _call(case, live_server.url, tokens[Role.MANAGER])

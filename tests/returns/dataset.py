@@ -133,7 +133,7 @@ def s47(
 
 
 def build(worker: User) -> DataSet:
-    """Six children, each a branch of the census; see the comment on each."""
+    """Seven children, each a branch of the census; see the comment on each."""
     data = DataSet()
     team = Team.objects.intake()
     assert team is not None
@@ -245,4 +245,17 @@ def build(worker: User) -> DataSet:
     )
     Referral.objects.filter(pk=ref.pk).update(closed_on=date(2027, 2, 1), closure_reason="RC7")
     data.referrals["f"] = ref
+
+    # G: an episode carried over from the year before: its assessment ended before the period
+    # (so it is not returned), the child in need plan it started is still open.
+    child["g"] = ChildFactory(
+        gender=Gender.MALE,
+        ethnicity="CHNE",
+        upn=upn(6),
+        disabilities=["NONE"],
+        date_of_birth=date(2013, 4, 9),
+    )
+    ref = referral(child["g"], date(2026, 1, 12), source="2A", primary_need="N3")
+    assessment(ref, worker, authorised=date(2026, 2, 20), outcome=AssessmentOutcome.CIN_PLAN)
+    data.referrals["g"] = ref
     return data

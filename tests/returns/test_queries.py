@@ -28,7 +28,7 @@ def queries_of_returns() -> tuple[int, int]:
     return len(census), len(annex)
 
 
-def test_the_returns_take_the_same_queries_for_six_children_or_eighteen(
+def test_the_returns_take_the_same_queries_for_seven_children_or_twenty_one(
     social_worker: User,
 ) -> None:
     dataset.build(social_worker)

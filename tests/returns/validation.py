@@ -17,14 +17,6 @@ SCHEMA = HERE / "CIN_schema_2026.xsd"
 VALIDATOR_PYTHON = ROOT / ".venv-cin" / "bin" / "python"
 RULESET = "cin2026_27"
 
-_RUN = """
-import json, sys
-from cin_validator.rule_engine import registry
-from cin_validator.ruleset import create_registry
-from cin_validator.validator import CinValidator
-from cin_validator.utils import process_data
-"""
-
 
 def schema_errors(xml: bytes) -> list[str]:
     schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
