@@ -51,10 +51,18 @@ def referrals_open(*, actor: User, contact: Contact, outcome: str) -> list[Refer
     A child whose case is open (`workflows.open_cases`) gets no referral: the contact is
     information on that case, not a new referral, not a re-referral, and opens no second
     assessment (spec section 4). It is recorded on the contact, which is marked as on the case
-    if a case opened after it arrived."""
+    if a case opened after it arrived. A child the contact already referred is not referred
+    again."""
     referral_date = timezone.localtime(contact.received_at).date()
     referrals = []
-    links = list(contact.contact_people.filter(role=Kind.CHILD).order_by("position", "id"))
+    # A child this contact already referred (a domestic-abuse triage decision refers at once,
+    # before the contact is screened and overseen) keeps that one referral.
+    already = set(Referral.objects.filter(contact=contact).values_list("child_id", flat=True))
+    links = [
+        link
+        for link in contact.contact_people.filter(role=Kind.CHILD).order_by("position", "id")
+        if link.person_id not in already
+    ]
     cases = workflows.open_cases([link.person_id for link in links])
     if cases:
         _record_information_on_open_cases(actor, contact, cases)

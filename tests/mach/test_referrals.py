@@ -91,3 +91,23 @@ def test_first_referral_raises_no_rereferral_alert(
 
     assert not Alert.objects.filter(kind="rereferral").exists()
     assert Referral.objects.get().next_alert_at is None
+
+
+def test_a_contact_already_referred_for_a_child_is_not_referred_again(
+    referred: Callable[[str], dict[str, Any]], manager: User
+) -> None:
+    """A domestic-abuse triage decision refers a contact's children at once; the contact is
+    screened and overseen later, and by then the child's case may have closed."""
+    from django.db import transaction
+
+    from mach.models import Contact
+    from mach.services import referrals_open
+
+    decided = referred("2026-11-02T10:00:00Z")
+    contact = Contact.objects.get(pk=decided["id"])
+
+    with transaction.atomic():
+        again = referrals_open(actor=manager, contact=contact, outcome="assessment")
+
+    assert again == []
+    assert Referral.objects.filter(contact=contact).count() == 1
