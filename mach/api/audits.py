@@ -85,7 +85,9 @@ class AuditInputSerializer(serializers.Serializer):
 
 class ModerationInputSerializer(serializers.Serializer):
     grades = GradeInputSerializer(many=True)
-    overall_grade = serializers.ChoiceField(choices=Grade.choices)
+    overall_grade = serializers.ChoiceField(
+        choices=Grade.choices, required=False, help_text="the auditor's unless given"
+    )
     reason = serializers.CharField(
         max_length=10_000,
         required=False,

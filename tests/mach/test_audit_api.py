@@ -480,3 +480,15 @@ def test_who_completes_a_learning_action(
         f"/api/v1/audits/{audit['id']}/learning-actions/{action['id']}/complete/"
     )
     assert response.status_code == status
+
+
+def test_moderation_with_only_grades_as_api_md_gives_it(
+    in_moderation: dict[str, Any], api_as: Api, second_auditor: User
+) -> None:
+    response = api_as(second_auditor).post(
+        f"/api/v1/audits/{in_moderation['id']}/moderation/", {"grades": grades()}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    audit = response.json()
+    assert audit["moderated_overall_grade"] == "good"
+    assert audit["grade_changes"] == []
