@@ -71,3 +71,42 @@ def test_the_author_submits_from_the_page(
     assert CaseAudit.objects.get(pk=audit["id"]).state == "submitted"
     manager = make_user(Role.MANAGER)
     assert signed_in(manager).post(f"/audits/{audit['id']}/submit/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("path", ["/audits/{id}/learning-actions/new/", "/audits/{id}/close/"])
+def test_only_an_auditor_opens_the_audit_forms(
+    role: str, path: str, audit: dict[str, Any], make_user: Callable[..., User], signed_in: SignedIn
+) -> None:
+    response = signed_in(make_user(role)).get(path.format(**audit))
+    assert_page_access(response, allowed=role == "auditor")
+
+
+def test_learning_actions_and_closing_through_the_pages(
+    settings: Any, audit: dict[str, Any], auditor: User, signed_in: SignedIn
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.AUDIT_MODERATION_SHARE = 0
+    client = signed_in(auditor)
+    client.post(f"/audits/{audit['id']}/submit/")
+    due = timezone.localdate() + timedelta(days=10)
+    added = client.post(
+        f"/audits/{audit['id']}/learning-actions/new/",
+        {
+            "description": "Record the child's words.",
+            "owner": "Team manager",
+            "due_date-day": str(due.day),
+            "due_date-month": str(due.month),
+            "due_date-year": str(due.year),
+        },
+    )
+    assert added.status_code == 302, added.content[:800]
+    refused = client.post(f"/audits/{audit['id']}/close/", {"carried_into_plan": ""})
+    assert refused.status_code == 400
+    assert "learning action" in refused.content.decode()
+    closed = client.post(f"/audits/{audit['id']}/close/", {"carried_into_plan": "Plan 2027"})
+    assert closed.status_code == 302
+    assert CaseAudit.objects.get(pk=audit["id"]).state == "closed"
