@@ -58,6 +58,22 @@ def audit_body(child: Person, practitioner: User, **overrides: Any) -> dict[str,
     return body
 
 
+def draft_audit(auditor: User, child: Person, practitioner: User) -> CaseAudit:
+    """A draft audit of the child made through the service (for tests of other pages)."""
+    from mach.services import audits
+
+    return audits.audit_create(
+        actor=auditor,
+        child=child,
+        practitioner=practitioner,
+        collaborative=False,
+        family_feedback_sought=False,
+        family_feedback="Not sought: the family had moved away.",
+        grades=grades(),
+        overall_grade="good",
+    )
+
+
 @pytest.fixture
 def recorded(
     api_as: Api, auditor: User, social_worker: User, child: Person
