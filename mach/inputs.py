@@ -272,3 +272,19 @@ def contact_create_from_input(*, actor: User, data: dict[str, Any], via: str) ->
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2_000)
+
+
+class LearningActionInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=10_000)
+    owner = serializers.CharField(max_length=200)
+    due_date = serializers.DateField()
+
+
+class CloseInputSerializer(serializers.Serializer):
+    carried_into_plan = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="the named plan that carries learning actions still open",
+    )

@@ -18,6 +18,7 @@ from ..audit import log_child_access
 from ..case_audits import audits_visible_to
 from ..idempotency import PARAMETER as IDEMPOTENCY_KEY
 from ..idempotency import idempotent
+from ..inputs import CloseInputSerializer, LearningActionInputSerializer
 from ..models import (
     AccessLog,
     AuditDomain,
@@ -85,29 +86,15 @@ class AuditInputSerializer(serializers.Serializer):
 
 class ModerationInputSerializer(serializers.Serializer):
     grades = GradeInputSerializer(many=True)
-    overall_grade = serializers.ChoiceField(choices=Grade.choices)
+    overall_grade = serializers.ChoiceField(
+        choices=Grade.choices, required=False, help_text="the auditor's unless given"
+    )
     reason = serializers.CharField(
         max_length=10_000,
         required=False,
         allow_blank=True,
         default="",
         help_text="why grades changed (required when any does)",
-    )
-
-
-class LearningActionInputSerializer(serializers.Serializer):
-    description = serializers.CharField(max_length=10_000)
-    owner = serializers.CharField(max_length=200)
-    due_date = serializers.DateField()
-
-
-class CloseInputSerializer(serializers.Serializer):
-    carried_into_plan = serializers.CharField(
-        max_length=300,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="the named plan that carries learning actions still open",
     )
 
 

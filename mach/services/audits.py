@@ -208,8 +208,8 @@ def audit_moderate(
     actor: User,
     audit: CaseAudit,
     grades: Sequence[dict[str, Any]],
-    overall_grade: str,
     reason: str,
+    overall_grade: str = "",
 ) -> CaseAudit:
     """A second auditor (never the author) confirms or changes the grades; each change is
     recorded field by field with the moderator's reason."""
@@ -221,6 +221,7 @@ def audit_moderate(
         audit = _locked(audit)
         if audit.state != AuditState.MODERATION:
             raise AlreadyDone("This audit is not awaiting moderation.")
+        overall_grade = overall_grade or audit.overall_grade
         originals = {grade.domain_id: grade for grade in audit.grades.select_related("domain")}
         changes: list[GradeChange] = []
         for item in checked:

@@ -44,5 +44,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("audits/", audits.audit_list, name="audits"),
     path("audits/<int:audit_id>/", audits.audit_detail, name="audit"),
     path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit"),
+    path(
+        "audits/<int:audit_id>/learning-actions/new/",
+        audits.learning_action_new,
+        name="audit-learning-action-new",
+    ),
+    path("audits/<int:audit_id>/close/", audits.audit_close, name="audit-close"),
     path("alerts/<int:alert_id>/acknowledge/", alerts.alert_acknowledge, name="alert-acknowledge"),
 ]

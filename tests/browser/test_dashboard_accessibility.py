@@ -82,26 +82,15 @@ def test_the_dashboard_fits_a_phone(page: Page, figures: None) -> None:
 def test_a_case_audit_page_has_no_accessibility_violations(
     page: Page, figures: None, person_with_role: Callable[..., User]
 ) -> None:
-    from mach.models import AuditDomain, Person
-    from mach.services import audits
+    from mach.models import Person
+    from tests.mach.test_audit_api import draft_audit
 
-    auditor = User.objects.get(username="ann.auditor")
-    worker = person_with_role("sam.worker", Role.SOCIAL_WORKER)
     child = Person.objects.filter(kind="child").first()
     assert child is not None
-    audit = audits.audit_create(
-        actor=auditor,
-        child=child,
-        practitioner=worker,
-        collaborative=True,
-        practitioner_participation="Together, an hour.",
-        family_feedback_sought=True,
-        family_feedback="Mum felt listened to.",
-        grades=[
-            {"domain": domain.pk, "grade": "good", "rationale": "Evidence seen."}
-            for domain in AuditDomain.objects.filter(active=True)
-        ],
-        overall_grade="good",
+    audit = draft_audit(
+        User.objects.get(username="ann.auditor"),
+        child,
+        person_with_role("sam.worker", Role.SOCIAL_WORKER),
     )
     sign_in(page, "ann.auditor")
     page.goto(f"/audits/{audit.pk}/")

@@ -58,6 +58,22 @@ def audit_body(child: Person, practitioner: User, **overrides: Any) -> dict[str,
     return body
 
 
+def draft_audit(auditor: User, child: Person, practitioner: User) -> CaseAudit:
+    """A draft audit of the child made through the service (for tests of other pages)."""
+    from mach.services import audits
+
+    return audits.audit_create(
+        actor=auditor,
+        child=child,
+        practitioner=practitioner,
+        collaborative=False,
+        family_feedback_sought=False,
+        family_feedback="Not sought: the family had moved away.",
+        grades=grades(),
+        overall_grade="good",
+    )
+
+
 @pytest.fixture
 def recorded(
     api_as: Api, auditor: User, social_worker: User, child: Person
@@ -480,3 +496,15 @@ def test_who_completes_a_learning_action(
         f"/api/v1/audits/{audit['id']}/learning-actions/{action['id']}/complete/"
     )
     assert response.status_code == status
+
+
+def test_moderation_with_only_grades_as_api_md_gives_it(
+    in_moderation: dict[str, Any], api_as: Api, second_auditor: User
+) -> None:
+    response = api_as(second_auditor).post(
+        f"/api/v1/audits/{in_moderation['id']}/moderation/", {"grades": grades()}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    audit = response.json()
+    assert audit["moderated_overall_grade"] == "good"
+    assert audit["grade_changes"] == []

@@ -19,7 +19,6 @@ from mach.models import (
     LearningAction,
     Role,
     Team,
-    User,
 )
 from mach.timescales import LONDON
 from strategy_meetings.models import (
@@ -40,6 +39,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.mach.test_audit_api import draft_audit
 from triage.models import PatternFlag, Screening
 
 pytestmark = pytest.mark.django_db
@@ -241,24 +241,12 @@ def test_g8_s47_with_child_seen_and_voice(team: Team, discussion: StrategyDiscus
     assert counted("g8_child_seen_voice") == (1, 3)
 
 
-def audit(team: Team, child: Any, auditor: User, practitioner: User) -> CaseAudit:
-    return CaseAudit.objects.create(
-        child=child,
-        auditor=auditor,
-        practitioner=practitioner,
-        team=team,
-        collaborative=True,
-        family_feedback_sought=False,
-        overall_grade="good",
-    )
-
-
 def test_g13_grade_changes_and_learning_actions(team: Team) -> None:
     auditor = UserFactory(role=Role.AUDITOR)
     moderator = UserFactory(role=Role.AUDITOR)
     practitioner = UserFactory(role=Role.SOCIAL_WORKER, team=team)
     changed, confirmed, unmoderated = (
-        audit(team, ChildFactory(), auditor, practitioner) for _ in range(3)
+        draft_audit(auditor, ChildFactory(), practitioner) for _ in range(3)
     )
     CaseAudit.objects.filter(pk__in=[changed.pk, confirmed.pk]).update(moderated_at=at(4))
     GradeChange.objects.create(
@@ -282,18 +270,15 @@ def test_g13_grade_changes_and_learning_actions(team: Team) -> None:
     learning(date(2026, 11, 5), date(2026, 11, 7))  # done late
     assert counted("g13_learning_closed") == (1, 3)
 
-    domain = AuditDomain.objects.first()
-    assert domain is not None
-    AuditGrade.objects.create(
-        audit=changed,
-        domain=domain,
-        grade="good",
-        rationale="r",
-        moderated_grade="requires_improvement",
-    )
-    AuditGrade.objects.create(
-        audit=confirmed, domain=domain, grade="good", rationale="r", moderated_grade="good"
-    )
+    # Every domain graded good; the moderator confirmed all but one of `changed`'s.
+    domains = AuditDomain.objects.filter(active=True).count()
+    AuditGrade.objects.filter(audit__in=[changed, confirmed]).update(moderated_grade="good")
+    first = AuditGrade.objects.filter(audit=changed).order_by("domain__order").first()
+    assert first is not None
+    AuditGrade.objects.filter(pk=first.pk).update(moderated_grade="requires_improvement")
     report = metrics.report(WEEK)
     grades = next(b for b in report.breakdowns if b.breakdown.key == "g13_grades_on_moderation")
-    assert grades.counts == {("good", "good"): 1, ("good", "requires_improvement"): 1}
+    assert grades.counts == {
+        ("good", "good"): 2 * domains - 1,
+        ("good", "requires_improvement"): 1,
+    }

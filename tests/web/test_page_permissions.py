@@ -11,8 +11,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from mach.deadlines import sweep
-from mach.models import Alert, MatchProposal, Role, User
+from mach.models import Alert, MatchProposal, Person, Role, User
 from tests.conftest import contact_body
+from tests.mach.test_audit_api import draft_audit
 from tests.web.conftest import SignedIn, assert_page_access, assert_sent_to_sign_in
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,12 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("post", "/alerts/{alert}/acknowledge/", {"manager"}),
     ("post", "/alerts/{escalation}/acknowledge/", {"service_manager"}),
     ("post", "/match-proposals/{proposal}/", WORKERS),
+    ("get", "/dashboard/", {"manager", "service_manager", "auditor"}),
+    ("get", "/audits/", {"manager", "service_manager", "auditor"}),
+    # The audited practitioner's team's managers, and auditors.
+    ("get", "/audits/{audit}/", {"manager", "service_manager", "auditor"}),
+    ("get", "/audits/{audit}/learning-actions/new/", {"auditor"}),
+    ("get", "/audits/{audit}/close/", {"auditor"}),
 ]
 
 
@@ -56,6 +63,11 @@ def records(make_user: Callable[..., User], api_as: Callable[[User], APIClient])
         "escalation": Alert.objects.filter(object_id=first["id"]).get(level=2).pk,
         "proposal": MatchProposal.objects.get().pk,
         "proposal_contact": second["id"],
+        "audit": draft_audit(
+            make_user(Role.AUDITOR, team=""),
+            Person.objects.get(pk=first["children"][0]["id"]),
+            make_user(Role.SOCIAL_WORKER),
+        ).pk,
     }
 
 
