@@ -45,6 +45,8 @@ from .models import (
 
 CONFERENCE_WORKING_DAYS = 15
 NEXT_STEP_NOT_HANDLED = "next_step_not_handled"
+# Interim safety until the conference: the step the safety plans app opens (api.md).
+SAFETY_PLAN_STEP = "safety_plan"
 # What a completed s47 enquiry may lead to, by outcome (spec 7).
 NEXT_STEPS_OF_OUTCOME = {
     EnquiryOutcome.SUBSTANTIATED: {EnquiryNextStep.CONFERENCE},
@@ -488,7 +490,29 @@ def s47_complete(*, actor: User, enquiry: S47Enquiry, outcome: str, next_step: s
         )
         if enquiry.conference_required:
             _conference_for(actor, enquiry)
+            _interim_safety_plan(actor, enquiry)
     return enquiry
+
+
+def _interim_safety_plan(actor: User, enquiry: S47Enquiry) -> None:
+    """Until the conference, the child's safety rests on a plan made with the family: the
+    `safety_plan` step, opened through the hand-off registry for the referral that brought the
+    child to the discussion (recorded as not handled here when no app opens it)."""
+    entry = DiscussionChild.objects.filter(
+        discussion_id=enquiry.discussion_id, child_id=enquiry.child_id
+    ).first()
+    referral = entry.referral if entry is not None else None
+    if referral is not None and workflows.open_next_step(
+        actor=actor, referral=referral, step=SAFETY_PLAN_STEP
+    ):
+        return
+    record_event(
+        actor=actor,
+        subject=enquiry.discussion,
+        action=NEXT_STEP_NOT_HANDLED,
+        reason="The next step (safety plan) is not handled here.",
+        data={"step": SAFETY_PLAN_STEP, "child": enquiry.child_id},
+    )
 
 
 def _conference_for(actor: User, enquiry: S47Enquiry) -> Conference:

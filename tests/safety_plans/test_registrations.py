@@ -52,6 +52,20 @@ def test_the_safety_plan_step_is_handled_and_its_opener_makes_a_draft_on_the_ope
     }
 
 
+def test_a_substantiated_enquiry_opens_an_interim_safety_plan_until_the_conference(
+    records: dict[str, int],
+) -> None:
+    from strategy_meetings.models import S47Enquiry
+
+    plan = SafetyPlan.objects.get()
+
+    assert plan.state == "draft" and plan.current.number == 1
+    assert plan.conference_id == records["conference"]
+    assert list(plan.children.values_list("pk", flat=True)) == [
+        S47Enquiry.objects.get(pk=records["enquiry"]).child_id
+    ]
+
+
 def test_the_conference_says_a_safety_plan_is_handled(
     enquiry: dict[str, Any], social_worker: User, api_as: Api
 ) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mach.models import User
+from mach.models import Event, User
 from strategy_meetings.models import Conference, S47Enquiry, StrategyDiscussion
 from tests.conftest import Api
 
@@ -73,6 +73,8 @@ def test_substantiated_leads_to_a_conference_due_15_working_days_after_the_discu
     assert conference["due_date"] == "2027-01-13"
     assert conference["children"] == [enquiry["child"]]
     assert conference["safety_plan"] == "not handled here"
+    step = Event.objects.get(action="next_step_not_handled", data__step="safety_plan")
+    assert step.data["child"] == enquiry["child"]
 
 
 def test_not_substantiated_records_conference_not_required(
