@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from . import workflows
 from .models import Team
+from .replica import reads_from_replica
 from .timescales import LONDON
 
 MAX_PERIOD_DAYS = 400
@@ -393,6 +394,7 @@ def registered_metrics() -> list[workflows.Metric]:
     return sorted(workflows.metrics.values(), key=lambda metric: (metric.order, metric.key))
 
 
+@reads_from_replica
 def report(period: Period, *, now: datetime | None = None) -> Report:
     """Everything the dashboard and the metrics API show, in a fixed number of queries: one
     per distinct population of the registered measures, one per clock, breakdown and funnel

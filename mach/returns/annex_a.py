@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from .. import workflows
 from ..models import ContactPerson, Disability, Ethnicity, Gender, Kind, Person, Referral, Team
+from ..replica import reads_from_replica
 from ..services.referrals import twelve_months_before
 from ..workflows import CensusAssessment, CensusS47
 from .census import la_child_id, la_child_id_of
@@ -142,6 +143,7 @@ def _local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     return first, last
 
 
+@reads_from_replica
 def annex_a(start: date, end: date) -> AnnexA:
     """The four lists for contacts, referrals, assessments and enquiries in `start`..`end`
     (inclusive, local dates), in a fixed number of queries."""

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..models import Gender, Person
+from ..replica import reads_from_replica
 from .episodes import Episode, children_of, episodes_of, referrals_until
 
 
@@ -40,6 +41,7 @@ class Census:
 SEX = {Gender.MALE: "M", Gender.FEMALE: "F"}
 
 
+@reads_from_replica
 def census_of(year: int) -> Census:
     """Every child with an episode open in the period, with those episodes (and what each
     registered source holds about them), in a fixed number of queries."""

@@ -50,3 +50,23 @@ def test_without_a_replica_reports_read_the_primary(db: None) -> None:
 
     with reading_from_replica():
         assert Contact.objects.count() == 1
+
+
+def test_the_dashboard_and_the_returns_read_only_from_the_replica(replica: str) -> None:
+    from mach import metrics
+    from mach.returns.annex_a import annex_a
+    from mach.returns.census import census_of
+
+    ContactFactory()
+    period = metrics.parse_period({"from": "2026-10-01", "to": "2026-12-31"})
+
+    with (
+        CaptureQueriesContext(connections[replica]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        metrics.report(period)
+        census_of(2027)
+        annex_a(period.start, period.end)
+
+    assert len(on_replica) > 0
+    assert on_primary.captured_queries == []
