@@ -12,18 +12,20 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-from . import services
+from . import services, workflows
 from .models import (
+    CaseAudit,
     Channel,
     Contact,
     Gender,
+    Grade,
     ParentalAwareness,
     Person,
     Source,
     User,
     nhs_number_is_valid,
 )
-from .services import PersonInput, parental_awareness_errors
+from .services import PersonInput, audits, parental_awareness_errors
 
 MAX_PEOPLE = 30
 # A pregnancy is known for at most about ten months before the birth.
@@ -287,4 +289,79 @@ class CloseInputSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text="the named plan that carries learning actions still open",
+    )
+
+
+class GradeInputSerializer(serializers.Serializer):
+    domain = serializers.IntegerField(help_text="an audit domain's id (reference data)")
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    rationale = serializers.CharField(max_length=10_000)
+
+
+class SubjectSerializer(serializers.Serializer):
+    """The child, and optionally one record of theirs: one field per registered kind."""
+
+    child = serializers.IntegerField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for kind, record in workflows.auditable_records.items():
+            fields[kind] = serializers.IntegerField(
+                required=False, help_text=f"a {record.label.lower()} of the child"
+            )
+        return fields
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        named = [kind for kind in attrs if kind != "child"]
+        if len(named) > 1:
+            raise serializers.ValidationError("Name at most one record besides the child.")
+        return attrs
+
+
+class AuditInputSerializer(serializers.Serializer):
+    subject = SubjectSerializer()
+    practitioner = serializers.IntegerField(help_text="the practitioner's user id")
+    collaborative = serializers.BooleanField()
+    practitioner_participation = serializers.CharField(
+        max_length=10_000, required=False, allow_blank=True, default=""
+    )
+    family_feedback_sought = serializers.BooleanField()
+    family_feedback = serializers.CharField(max_length=10_000, allow_blank=True)
+    grades = GradeInputSerializer(many=True)
+    overall_grade = serializers.ChoiceField(choices=Grade.choices)
+
+
+class ModerationInputSerializer(serializers.Serializer):
+    grades = GradeInputSerializer(many=True)
+    overall_grade = serializers.ChoiceField(
+        choices=Grade.choices, required=False, help_text="the auditor's unless given"
+    )
+    reason = serializers.CharField(
+        max_length=10_000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="why grades changed (required when any does)",
+    )
+
+
+def audit_create_from_input(*, actor: User, data: dict[str, Any]) -> CaseAudit:
+    """An audit from `AuditInputSerializer`'s validated data (the API and the page): the child,
+    the practitioner and the optional record named by id, then the one service that records it."""
+    data = dict(data)
+    subject = dict(data.pop("subject"))
+    child = Person.objects.filter(pk=subject.pop("child")).first()
+    if child is None:
+        raise serializers.ValidationError({"subject": {"child": ["No such child."]}})
+    practitioner = User.objects.filter(pk=data.pop("practitioner"), is_active=True).first()
+    if practitioner is None:
+        raise serializers.ValidationError({"practitioner": ["No such user."]})
+    kind, record_id = next(iter(subject.items()), ("", None))
+    return audits.audit_create(
+        actor=actor,
+        child=child,
+        practitioner=practitioner,
+        subject_kind=kind,
+        subject_id=record_id,
+        **data,
     )

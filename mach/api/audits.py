@@ -13,22 +13,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import workflows
 from ..audit import log_child_access
 from ..case_audits import audits_visible_to
 from ..idempotency import PARAMETER as IDEMPOTENCY_KEY
 from ..idempotency import idempotent
-from ..inputs import CloseInputSerializer, LearningActionInputSerializer
+from ..inputs import (
+    AuditInputSerializer,
+    CloseInputSerializer,
+    LearningActionInputSerializer,
+    ModerationInputSerializer,
+    audit_create_from_input,
+)
 from ..models import (
     AccessLog,
     AuditDomain,
     AuditGrade,
     AuditState,
     CaseAudit,
-    Grade,
     GradeChange,
     LearningAction,
-    Person,
     Role,
     User,
 )
@@ -43,59 +46,6 @@ AUDIT_READERS = (Role.AUDITOR, *MANAGERS)
 def _user(request: Request) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-class GradeInputSerializer(serializers.Serializer):
-    domain = serializers.IntegerField(help_text="an audit domain's id (reference data)")
-    grade = serializers.ChoiceField(choices=Grade.choices)
-    rationale = serializers.CharField(max_length=10_000)
-
-
-class SubjectSerializer(serializers.Serializer):
-    """The child, and optionally one record of theirs: one field per registered kind."""
-
-    child = serializers.IntegerField()
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        for kind, record in workflows.auditable_records.items():
-            fields[kind] = serializers.IntegerField(
-                required=False, help_text=f"a {record.label.lower()} of the child"
-            )
-        return fields
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        named = [kind for kind in attrs if kind != "child"]
-        if len(named) > 1:
-            raise serializers.ValidationError("Name at most one record besides the child.")
-        return attrs
-
-
-class AuditInputSerializer(serializers.Serializer):
-    subject = SubjectSerializer()
-    practitioner = serializers.IntegerField(help_text="the practitioner's user id")
-    collaborative = serializers.BooleanField()
-    practitioner_participation = serializers.CharField(
-        max_length=10_000, required=False, allow_blank=True, default=""
-    )
-    family_feedback_sought = serializers.BooleanField()
-    family_feedback = serializers.CharField(max_length=10_000, allow_blank=True)
-    grades = GradeInputSerializer(many=True)
-    overall_grade = serializers.ChoiceField(choices=Grade.choices)
-
-
-class ModerationInputSerializer(serializers.Serializer):
-    grades = GradeInputSerializer(many=True)
-    overall_grade = serializers.ChoiceField(
-        choices=Grade.choices, required=False, help_text="the auditor's unless given"
-    )
-    reason = serializers.CharField(
-        max_length=10_000,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="why grades changed (required when any does)",
-    )
 
 
 class GradeOutSerializer(serializers.ModelSerializer):
@@ -256,23 +206,7 @@ class AuditListApi(APIView):
     def post(self, request: Request) -> Response:
         payload = AuditInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        subject = dict(data.pop("subject"))
-        child = Person.objects.filter(pk=subject.pop("child")).first()
-        if child is None:
-            raise serializers.ValidationError({"subject": {"child": ["No such child."]}})
-        practitioner = User.objects.filter(pk=data.pop("practitioner"), is_active=True).first()
-        if practitioner is None:
-            raise serializers.ValidationError({"practitioner": ["No such user."]})
-        kind, record_id = next(iter(subject.items()), ("", None))
-        audit = services.audit_create(
-            actor=_user(request),
-            child=child,
-            practitioner=practitioner,
-            subject_kind=kind,
-            subject_id=record_id,
-            **data,
-        )
+        audit = audit_create_from_input(actor=_user(request), data=dict(payload.validated_data))
         return _response(request, audit.pk, 201)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from .. import chronology, selectors, services
 from ..audit import log_child_access
 from ..inputs import ReasonSerializer
-from ..models import Person
+from ..models import Person, Role
 from ..permissions import CHILD_READERS, MACH_WORKERS, MANAGERS
 from .forms import Field
 from .pages import FormPage, child_panels, form_page, page, signed_in_user
@@ -45,6 +45,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "merges": selectors.person_merges().filter(kept=child, undone_at__isnull=True),
             "may_undo": user.has_role(*MANAGERS),
             "may_record_census": user.has_role(*MACH_WORKERS),
+            "may_audit": user.has_role(Role.AUDITOR),
             "episodes": child.referrals.order_by("-referral_date", "-id"),
             "panels": child_panels(request, child),
         },

@@ -207,8 +207,12 @@ def run_form(
     data: QueryDict,
     serializer_class: type[serializers.Serializer],
     act: Callable[[dict[str, Any]], object],
+    shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> list[tuple[str, str]]:
     """Validate the answers with the API's serializer and hand them to `act` (a service call).
+
+    `shape` turns the form's flat answers into the API's nested body (`grades-0-grade` into
+    `{"grades": [{"grade": ...}]}`); the serializer's nested errors flatten back to the names.
 
     Returns the error summary: empty when `act` succeeded. A service's ValidationError names
     its fields; a refusal in the record's current state (AlreadyDone) is shown on the first
@@ -217,7 +221,7 @@ def run_form(
     """
     body, errors = body_of(fields, data)
     errors.update(control_character_errors(body))
-    serializer = serializer_class(data=body)
+    serializer = serializer_class(data=shape(body) if shape else body)
     if serializer.is_valid() and not errors:
         try:
             act(dict(serializer.validated_data))

@@ -42,6 +42,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/csv/<slug:table>/", dashboard.dashboard_csv, name="dashboard-csv"),
     path("dashboard/records/<slug:key>/", dashboard.metric_records, name="metric-records"),
     path("audits/", audits.audit_list, name="audits"),
+    path("audits/new/", audits.audit_new, name="audit-new"),
     path("audits/<int:audit_id>/", audits.audit_detail, name="audit"),
     path("audits/<int:audit_id>/submit/", audits.audit_submit, name="audit-submit"),
     path(

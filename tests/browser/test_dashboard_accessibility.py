@@ -96,3 +96,30 @@ def test_a_case_audit_page_has_no_accessibility_violations(
     page.goto(f"/audits/{audit.pk}/")
     expect(page.get_by_role("heading", name="The audited record")).to_be_visible()
     assert accessibility_violations(page) == []
+
+
+def test_starting_and_moderating_an_audit_have_no_accessibility_violations(
+    page: Page, figures: None, person_with_role: Callable[..., User]
+) -> None:
+    from mach.models import CaseAudit, Person
+    from mach.services import audits
+    from tests.mach.test_audit_api import draft_audit
+
+    child = Person.objects.filter(kind="child").first()
+    assert child is not None
+    sign_in(page, "ann.auditor")
+    page.goto(f"/children/{child.pk}/")
+    page.get_by_role("link", name="Audit this record").click()
+    expect(page.get_by_role("heading", name="Start a case audit", level=1)).to_be_visible()
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Record the audit").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert accessibility_violations(page) == []
+
+    author = person_with_role("ola.auditor", Role.AUDITOR, team="")
+    audit = draft_audit(author, child, person_with_role("sam.worker", Role.SOCIAL_WORKER))
+    audits.audit_submit(actor=author, audit=audit, draw=0.0)
+    assert CaseAudit.objects.get(pk=audit.pk).state == "moderation"
+    page.goto(f"/audits/{audit.pk}/")
+    expect(page.get_by_role("heading", name="Moderate the audit")).to_be_visible()
+    assert accessibility_violations(page) == []

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from assessments.homeless.models import HomelessPresentation, PresentationState
 from assessments.models import Assessment
-from mach.models import Contact, Referral, User
+from mach.models import CaseAudit, Contact, Referral, User
 from triage.edt.models import EdtHandover
 from triage.models import PartnerRequest
 
@@ -44,6 +44,14 @@ def test_seed_demo_makes_users_and_contacts_once_and_prints_tokens() -> None:
     assert sorted(HomelessPresentation.objects.values_list("state", flat=True)) == sorted(
         PresentationState.values
     )
+    # One audit moderated by a second auditor who changed a grade, one with a learning action open.
+    moderated = CaseAudit.objects.get(state="moderated")
+    assert moderated.moderator != moderated.auditor
+    assert moderated.grade_changes.filter(field="overall").exists()
+    assert moderated.grade_changes.count() == 2
+    submitted = CaseAudit.objects.get(state="submitted")
+    assert submitted.learning_actions.filter(completed_on__isnull=True).count() == 1
+    assert CaseAudit.objects.count() == 2
     token = User.objects.get(username="cleveland.police").auth_token.key
     assert token in first.getvalue()
     assert token in second.getvalue()

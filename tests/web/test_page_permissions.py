@@ -41,6 +41,9 @@ PAGES: list[tuple[str, str, set[str]]] = [
     ("get", "/audits/", {"manager", "service_manager", "auditor"}),
     # The audited practitioner's team's managers, and auditors.
     ("get", "/audits/{audit}/", {"manager", "service_manager", "auditor"}),
+    ("get", "/audits/new/", {"auditor"}),
+    # Moderating on the audit page: auditors only (this draft is not awaiting it: a message).
+    ("post", "/audits/{audit}/", {"auditor"}),
     ("get", "/audits/{audit}/learning-actions/new/", {"auditor"}),
     ("get", "/audits/{audit}/close/", {"auditor"}),
 ]

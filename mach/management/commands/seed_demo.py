@@ -25,6 +25,7 @@ DEMO_USERS = (
     ("eddie.edt", Role.EDT_WORKER, "edt"),
     ("cleveland.police", Role.PARTNER_AGENCY, "cleveland-police"),
     ("ada.auditor", Role.AUDITOR, ""),
+    ("ola.auditor", Role.AUDITOR, ""),
     ("admin", Role.ADMIN, ""),
 )
 
