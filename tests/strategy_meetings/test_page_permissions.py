@@ -9,8 +9,12 @@ import pytest
 from django.test import Client
 
 from mach.models import User
-from tests.web.conftest import SignedIn, assert_page_access, assert_sent_to_sign_in
-from tests.web.test_page_permissions import ALL_ROLES, READERS, WORKERS
+from tests.web.conftest import (
+    SignedIn,
+    assert_page_roles,
+    assert_sent_to_sign_in,
+)
+from tests.web.test_page_permissions import READERS, WORKERS
 
 pytestmark = pytest.mark.django_db
 INVITED = {"partner_agency"}
@@ -43,10 +47,7 @@ def test_each_role_may_use_exactly_its_strategy_pages(
     make_user: Callable[..., User],
     signed_in: SignedIn,
 ) -> None:
-    for role in ALL_ROLES:
-        response = getattr(signed_in(make_user(role)), method)(path.format(**records), {})
-
-        assert_page_access(response, allowed=role in allowed)
+    assert_page_roles(method, path.format(**records), allowed, make_user, signed_in)
 
 
 @pytest.mark.parametrize(("method", "path", "allowed"), PAGES, ids=[p for _, p, _ in PAGES])

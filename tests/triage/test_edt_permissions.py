@@ -10,7 +10,11 @@ from django.test import Client
 
 from mach.models import Role, User
 from tests.conftest import Api, assert_api_roles, contact_body
-from tests.web.conftest import SignedIn, assert_page_access, assert_sent_to_sign_in
+from tests.web.conftest import (
+    SignedIn,
+    assert_page_roles,
+    assert_sent_to_sign_in,
+)
 from triage.edt.models import EdtHandover
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +73,7 @@ def test_each_role_may_use_exactly_its_edt_pages(
     make_user: Callable[..., User],
     signed_in: SignedIn,
 ) -> None:
-    for role in ALL_ROLES:
-        response = getattr(signed_in(make_user(role)), method)(path.format(**records), {})
-        assert_page_access(response, allowed=role in allowed, admitted=frozenset({200, 302, 400}))
+    assert_page_roles(method, path.format(**records), allowed, make_user, signed_in)
 
 
 @pytest.mark.parametrize(

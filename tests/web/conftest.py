@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import unescape
 from typing import Any
 
+from mach.models import Role
 from tests.conftest import SignedIn
 
 __all__ = [
     "SignedIn",
     "assert_page_access",
+    "assert_page_roles",
     "assert_sent_to_sign_in",
     "contact_form",
     "page_text",
@@ -30,6 +33,21 @@ def assert_page_access(
         assert response.status_code in admitted, response.content[:500]
     else:
         assert response.status_code in {403, 404}
+
+
+def assert_page_roles(
+    method: str,
+    url: str,
+    allowed: set[str],
+    user_for: Callable[[str], Any],
+    signed_in: SignedIn,
+    admitted: frozenset[int] = ADMITTED,
+) -> None:
+    """Every role signed in against one page (an empty form where it is a POST): those in
+    `allowed` get one of `admitted`, the others 403, or 404 where the record is out of sight."""
+    for role in Role.values:
+        response = getattr(signed_in(user_for(role)), method)(url, {})
+        assert_page_access(response, allowed=role in allowed, admitted=admitted)
 
 
 def assert_sent_to_sign_in(response: Any) -> None:
