@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 
 from . import workflows
 from .models import Alert, AlertLevel, Contact, Referral
@@ -125,10 +126,34 @@ def _sweep_batch(
                 else None
             )
             row.alert_level = level
-        kind.model._default_manager.bulk_update(claimed, ["next_alert_at", "alert_level"])
+        _advance(kind, claimed)
         Alert.objects.bulk_create(alerts, ignore_conflicts=True)
         transaction.on_commit(_enqueue_alert_delivery, robust=True)
     return len(claimed)
+
+
+def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
+    """Store each claimed row's next alert moment and level in one statement: Django's
+    `bulk_update` builds a CASE expression per row, which cost most of a large sweep's time
+    (bench/results/national-notes.md)."""
+    meta = kind.model._meta
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    moment, level = (
+        quote(meta.get_field(name).column) for name in ("next_alert_at", "alert_level")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {moment} = advanced.moment, {level} = advanced.level "
+            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::smallint[]) "
+            "AS advanced(id, moment, level) "
+            f"WHERE {table}.{key} = advanced.id",
+            [
+                [row.pk for row in rows],
+                [row.next_alert_at for row in rows],
+                [row.alert_level for row in rows],
+            ],
+        )
 
 
 def _enqueue_alert_delivery() -> None:
