@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from . import workflows
 from .models import Alert, AlertLevel, Contact, Referral
@@ -136,12 +136,12 @@ def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
     """Store each claimed row's next alert moment and level in one statement: Django's
     `bulk_update` builds a CASE expression per row, which cost most of a large sweep's time
     (bench/results/national-notes.md)."""
-    meta = kind.model._meta
     quote = connection.ops.quote_name
-    table, key = quote(meta.db_table), quote(meta.pk.column)
-    moment, level = (
-        quote(meta.get_field(name).column) for name in ("next_alert_at", "alert_level")
-    )
+    table = quote(kind.model._meta.db_table)
+    pk = kind.model._meta.pk
+    assert pk is not None and pk.column is not None
+    key = quote(pk.column)
+    moment, level = (quote(_column(kind, name)) for name in ("next_alert_at", "alert_level"))
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {moment} = advanced.moment, {level} = advanced.level "
@@ -154,6 +154,12 @@ def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
                 [row.alert_level for row in rows],
             ],
         )
+
+
+def _column(kind: DeadlineKind, name: str) -> str:
+    field = kind.model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None
+    return field.column
 
 
 def _enqueue_alert_delivery() -> None:
