@@ -23,7 +23,10 @@ PAGE_SIZE = 25
 def worklist(request: HttpRequest) -> HttpResponse:
     """Open contacts, overdue first then by deadline, filtered by state, RAG and team."""
     user = signed_in_user(request)
-    teams = Team.objects.filter(Exists(Contact.objects.filter(team=OuterRef("pk"))))
+    # The teams holding open contacts (what the list shows), found through a partial index.
+    teams = Team.objects.filter(
+        Exists(Contact.objects.filter(team=OuterRef("pk"), state__in=OPEN_STATES))
+    )
     filters = [
         Field(
             "state",
