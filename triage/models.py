@@ -90,7 +90,7 @@ class Screening(Timed):
         constraints = [
             models.UniqueConstraint(
                 fields=["contact"],
-                condition=Q(state="submitted"),
+                condition=Q(state=ScreeningState.SUBMITTED),
                 name="screening_one_awaiting_per_contact",
             ),
             models.CheckConstraint(
@@ -98,7 +98,16 @@ class Screening(Timed):
                 name="screening_threshold_level_1_to_4",
             ),
         ]
-        indexes = [alert_due_index("screening_alert_due_idx")]
+        indexes = [
+            alert_due_index("screening_alert_due_idx"),
+            # The oversight queue, soonest due first (issue 17: at a million contacts it sorted
+            # every waiting screening before taking a page).
+            models.Index(
+                fields=["oversight_due_at", "id"],
+                condition=Q(state=ScreeningState.SUBMITTED),
+                name="screening_awaiting_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Screening {self.pk} of contact {self.contact_id}"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mach import selectors as core_selectors
@@ -80,10 +81,20 @@ def awaiting_oversight(user: User) -> QuerySet[Screening]:
                 .order_by("position", "id"),
             )
         )
+        # Counted per row, not by a join and GROUP BY over every waiting screening, so that a
+        # page walks the queue's index and stops.
         .annotate(
-            open_flags=Count(
-                "contact__pattern_flags",
-                filter=Q(contact__pattern_flags__reviewed_at__isnull=True),
+            open_flags=Coalesce(
+                Subquery(
+                    PatternFlag.objects.filter(
+                        contact_id=OuterRef("contact_id"), reviewed_at__isnull=True
+                    )
+                    .order_by()
+                    .values("contact_id")
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                0,
             )
         )
         .order_by("oversight_due_at", "id")

@@ -178,3 +178,27 @@ def test_the_queue_shows_when_the_contacts_own_decision_is_already_overdue(
     assert "Decision overdue" in rows[late["reference"]]
     assert "overdue by 3 h" in rows[late["reference"]]
     assert "Decision overdue" not in rows[on_time["reference"]]
+
+
+def test_the_queue_marks_the_screenings_whose_pattern_flags_wait_for_review(
+    manager: User, screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    flagged, reviewed, plain = screened_contact(), screened_contact(), screened_contact()
+    child = flagged["children"][0]["id"]
+    # The third contact about the child raised a flag of its own; these are set by hand.
+    PatternFlag.objects.all().delete()
+    PatternFlag.objects.create(child_id=child, contact_id=flagged["id"], contacts_in_12_months=3)
+    PatternFlag.objects.create(
+        child_id=child,
+        contact_id=reviewed["id"],
+        contacts_in_12_months=3,
+        reviewed_at=timezone.now(),
+    )
+
+    html = page_text(signed_in(manager).get("/oversight/"))
+
+    rows = {ref: row for ref, row in re.findall(r">(CON-\d{7})</a>(.*?)</tr>", html, re.S)}
+    assert "Pattern to review" in rows[flagged["reference"]]
+    assert "Pattern to review" not in rows[reviewed["reference"]]
+    assert "Pattern to review" not in rows[plain["reference"]]
+    assert html.count("Pattern to review") == 1
