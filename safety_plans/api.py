@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +18,7 @@ from mach.audit import log_child_access
 from mach.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from mach.idempotency import idempotent
 from mach.models import AccessLog, User
-from mach.openapi import page_of
+from mach.openapi import LIST_PARAMETERS, Pages, page_of, state_filter
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 
 from . import family, services
@@ -188,10 +187,7 @@ def _plan_replayed(request: Request, body: Any) -> Any:
     return body
 
 
-class Pages(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class PlanPages(Pages):
     ordering = ("-created_at", "-id")
 
 
@@ -205,8 +201,7 @@ class PlanListApi(APIView):
         parameters=[
             OpenApiParameter("state", str, enum=[PlanState.DRAFT, PlanState.AGREED]),
             OpenApiParameter("child", int, description="Only the plans about this child."),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            *LIST_PARAMETERS,
         ],
         responses=page_of(PlanSerializer(many=True), "SafetyPlanPage"),
         description="Newest first.",
@@ -214,17 +209,13 @@ class PlanListApi(APIView):
     def get(self, request: Request) -> Response:
         user = _user(request)
         plans = plans_visible_to(user)
-        state = request.query_params.get("state")
-        if state:
-            if state not in (PlanState.DRAFT, PlanState.AGREED):
-                raise serializers.ValidationError({"state": "Choose draft or agreed."})
-            plans = plans.filter(state=state)
+        plans = state_filter(request, plans, [PlanState.DRAFT.value, PlanState.AGREED.value])
         child = request.query_params.get("child")
         if child:
             if not child.isdigit() or len(child) > 18:
                 raise serializers.ValidationError({"child": "A child's id (a number)."})
             plans = plans.filter(children=int(child))
-        paginator = Pages()
+        paginator = PlanPages()
         page: list[SafetyPlan] = paginator.paginate_queryset(plans, request, view=self) or []
         log_child_access(
             user=user, child_ids=[c for plan in page for c in child_ids_of(plan)], via=request.path

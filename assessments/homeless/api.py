@@ -11,7 +11,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +19,7 @@ from mach.audit import log_child_access
 from mach.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from mach.idempotency import idempotent
 from mach.models import AccessLog, Person, User
-from mach.openapi import page_of
+from mach.openapi import LIST_PARAMETERS, Pages, page_of, state_filter
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 
 from . import services
@@ -120,11 +119,8 @@ def _replayed(request: Request, body: Any) -> Any:
     return body
 
 
-class PresentationPages(CursorPagination):
+class PresentationPages(Pages):
     ordering = ("assessment_due_date", "id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class PresentationListApi(APIView):
@@ -136,22 +132,16 @@ class PresentationListApi(APIView):
         operation_id="homeless_presentations_list",
         parameters=[
             OpenApiParameter("state", str, enum=PresentationState.values),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            *LIST_PARAMETERS,
         ],
         responses=page_of(PresentationSerializer(many=True), "HomelessPresentationPage"),
         description="Soonest assessment due first.",
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        presentations = presentations_visible_to(user)
-        state = request.query_params.get("state")
-        if state:
-            if state not in PresentationState.values:
-                raise serializers.ValidationError(
-                    {"state": f"Choose one of {PresentationState.values}."}
-                )
-            presentations = presentations.filter(state=state)
+        presentations = state_filter(
+            request, presentations_visible_to(user), PresentationState.values
+        )
         paginator = PresentationPages()
         page: list[HomelessPresentation] = (
             paginator.paginate_queryset(presentations, request, view=self) or []

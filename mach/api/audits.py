@@ -8,7 +8,6 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,7 +34,7 @@ from ..models import (
     Role,
     User,
 )
-from ..openapi import page_of
+from ..openapi import LIST_PARAMETERS, Pages, page_of, state_filter
 from ..permissions import MACH_WORKERS, MANAGERS, roles
 from ..services import audits as services
 
@@ -153,10 +152,7 @@ def _replayed(request: Request, body: Any) -> Any:
     return body
 
 
-class AuditPages(CursorPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class AuditPages(Pages):
     ordering = ("-created_at", "-id")
 
 
@@ -169,8 +165,7 @@ class AuditListApi(APIView):
         operation_id="audits_list",
         parameters=[
             OpenApiParameter("state", str, enum=AuditState.values),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            *LIST_PARAMETERS,
         ],
         responses=page_of(AuditSerializer(many=True), "CaseAuditPage"),
         description="Newest first; a manager sees the audits of their team's practitioners.",
@@ -180,11 +175,7 @@ class AuditListApi(APIView):
         audits = audits_visible_to(user).prefetch_related(
             "grades__domain", "grade_changes", "learning_actions"
         )
-        state = request.query_params.get("state")
-        if state:
-            if state not in AuditState.values:
-                raise serializers.ValidationError({"state": f"Choose one of {AuditState.values}."})
-            audits = audits.filter(state=state)
+        audits = state_filter(request, audits, AuditState.values)
         paginator = AuditPages()
         page: list[CaseAudit] = paginator.paginate_queryset(audits, request, view=self) or []
         log_child_access(user=user, child_ids=[a.child_id for a in page], via=request.path)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import get_object_or_404
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,7 +17,7 @@ from mach.audit import log_child_access
 from mach.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from mach.idempotency import idempotent
 from mach.models import AccessLog, Role, User
-from mach.openapi import page_of
+from mach.openapi import LIST_PARAMETERS, Pages, page_of, state_filter
 from mach.permissions import CHILD_READERS, MACH_WORKERS, roles
 from mach.representations import ContactSerializer
 
@@ -91,11 +90,8 @@ def _replayed(request: Request, body: Any) -> Any:
     return body
 
 
-class HandoverPages(CursorPagination):
+class HandoverPages(Pages):
     ordering = ("oversight_due_at", "id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class EdtHandoverListApi(APIView):
@@ -107,22 +103,14 @@ class EdtHandoverListApi(APIView):
         operation_id="edt_handovers_list",
         parameters=[
             OpenApiParameter("state", str, enum=HandoverState.values),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            *LIST_PARAMETERS,
         ],
         responses=page_of(EdtHandoverSerializer(many=True), "EdtHandoverPage"),
         description="Soonest oversight deadline first.",
     )
     def get(self, request: Request) -> Response:
         user = _user(request)
-        handovers = handovers_visible_to(user)
-        state = request.query_params.get("state")
-        if state:
-            if state not in HandoverState.values:
-                raise serializers.ValidationError(
-                    {"state": f"Choose one of {HandoverState.values}."}
-                )
-            handovers = handovers.filter(state=state)
+        handovers = state_filter(request, handovers_visible_to(user), HandoverState.values)
         paginator = HandoverPages()
         page: list[EdtHandover] = paginator.paginate_queryset(handovers, request, view=self) or []
         log_child_access(
