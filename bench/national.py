@@ -676,7 +676,8 @@ def measure(count: int, meeting_id: int, rounds: int) -> dict[str, Any]:
         "alerts_api": ("manager_api", "/api/v1/alerts/", "list"),
         "dashboard_quarter": ("manager", f"/dashboard/?{quarter}", "dashboard"),
     }
-    report: dict[str, Any] = {}
+    report: dict[str, Any] = {"summary": measure_summary(made["manager"], f"/dashboard/?{quarter}")}
+    print("summary", json.dumps(report["summary"]), flush=True)
     for name, (who, path, target) in pages.items():
         client = made[who]
         load_before = os.getloadavg()[0]
@@ -717,6 +718,36 @@ def measure(count: int, meeting_id: int, rounds: int) -> dict[str, Any]:
     }
     report["sweep"] = measure_sweep()
     return report
+
+
+def measure_summary(manager: Any, dashboard: str) -> dict[str, Any]:
+    """The dashboard counted live from the records (a few rounds: it is slow), then the
+    management-information summary built for the last 400 days in one pass, as a first
+    deployment's catch-up would, and the beat's recount of yesterday and today."""
+    from django.utils import timezone
+
+    from mach import figures
+    from mach.models import DailyFigure, SummarisedDay
+
+    SummarisedDay.objects.all().delete()
+    DailyFigure.objects.all().delete()
+    live = timed(lambda: manager.get(dashboard), 5, warm_up=1)
+    today = timezone.localdate()
+    started = time.perf_counter()
+    figures.refresh(today - timedelta(days=400), today)
+    built = time.perf_counter() - started
+    recent = []
+    for _ in range(10):
+        started = time.perf_counter()
+        figures.refresh(today - timedelta(days=1), today)
+        recent.append(time.perf_counter() - started)
+    return {
+        "dashboard_quarter_live": live,
+        "build_400_days_ms": round(built * 1000, 1),
+        "recount_yesterday_and_today": latency_summary(recent),
+        "summary_rows": DailyFigure.objects.count(),
+        "summarised_days": SummarisedDay.objects.count(),
+    }
 
 
 def chronology_entries(child: int) -> int:

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import models
 from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from . import workflows
-from .models import Team
+from .models import DailyFigure, FigureSource, SummarisedDay, Team
 from .replica import reads_from_replica
 from .timescales import LONDON
 
@@ -119,29 +120,27 @@ def of_team(records: models.QuerySet[Any], team_field: str, period: Period) -> m
     return records.filter(**{team_field: period.team.pk}) if period.team else records
 
 
-def week_start(model: type[models.Model], date_field: str) -> TruncWeek:
-    """The Monday of the ISO week, in London time for a moment."""
-    tzinfo = LONDON if _is_moment(model, date_field) else None
-    return TruncWeek(date_field, output_field=models.DateField(), tzinfo=tzinfo)
-
-
-class PercentileCont(models.Aggregate):
-    """PostgreSQL's `percentile_cont(fraction) WITHIN GROUP (ORDER BY value)`."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = models.FloatField()
-    allow_distinct = False
-
-    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
 class EpochOf(models.Func):
     """The seconds in an interval."""
 
     template = "EXTRACT(EPOCH FROM %(expressions)s)"
     output_field = models.FloatField()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One registered figure for one day and team (see `mach.models.DailyFigure`): what the
+    report is rolled up from, whether counted live or read from the summary."""
+
+    source: str
+    key: str
+    day: date
+    team_id: int | None
+    count: int
+    met: int = 0
+    lateness: tuple[float, ...] = ()
+    row: str = ""
+    column: str = ""
 
 
 @dataclass
@@ -218,62 +217,62 @@ class Report:
     timeliness: list[TimelinessResult]
     breakdowns: list[BreakdownResult]
     funnel: list[FunnelResult]
+    # The oldest refresh of the summarised days read (None: every day was counted live).
+    as_at: datetime | None = None
 
 
-class _Teams:
-    """Team slugs by id, read once for the whole report."""
-
-    def __init__(self) -> None:
-        self.wanted: set[int] = set()
-        self.slugs: dict[int, str] = {}
-
-    def load(self) -> None:
-        if self.wanted:
-            self.slugs = dict(Team.objects.filter(pk__in=self.wanted).values_list("pk", "slug"))
-
-    def slug(self, team_id: int | None) -> str:
-        return self.slugs.get(team_id, "") if team_id is not None else ""
+def day_of(model: type[models.Model], date_field: str) -> Any:
+    """The local (London) date of a moment, or the date itself."""
+    if _is_moment(model, date_field):
+        return TruncDate(date_field, tzinfo=LONDON)
+    return F(date_field)
 
 
-def metric_rows(metric: workflows.Metric, period: Period) -> list[dict[str, Any]]:
-    """One SQL aggregate: numerator and denominator by week start and team id."""
-    return _shared_rows([metric], period)[metric.key]
+def _by_day_and_team(
+    records: models.QuerySet[Any], date_field: str, team_field: str
+) -> models.QuerySet[Any]:
+    return (
+        records.annotate(_day=day_of(records.model, date_field), _team=F(team_field))
+        .values("_day", "_team")
+        .order_by()
+    )
 
 
-def _shared_rows(
-    group: Sequence[workflows.Metric], period: Period
-) -> dict[str, list[dict[str, Any]]]:
-    """Measures over the same population, week and team, in one aggregate: one count of the
+def _metric_figures(group: Sequence[workflows.Metric], period: Period) -> list[Figure]:
+    """Measures over the same population, day and team, in one aggregate: one count of the
     population and one filtered count per measure."""
     first = group[0]
     records = of_team(
         in_period(first.population(), first.date_field, period), first.team_field, period
     )
     counts = {f"n{index}": Count("pk", filter=metric.met) for index, metric in enumerate(group)}
-    rows = list(
-        records.annotate(
-            _week=week_start(records.model, first.date_field), _team=F(first.team_field)
-        )
-        .values("_week", "_team")
-        .annotate(denominator=Count("pk"), **counts)
-        .order_by("_week", "_team")
+    rows = _by_day_and_team(records, first.date_field, first.team_field).annotate(
+        _count=Count("pk"), **counts
     )
-    return {
-        metric.key: [
-            {
-                "_week": row["_week"],
-                "_team": row["_team"],
-                "denominator": row["denominator"],
-                "numerator": row[f"n{index}"],
-            }
-            for row in rows
-        ]
-        for index, metric in enumerate(group)
-    }
+    return [
+        Figure(
+            FigureSource.METRIC, metric.key, row["_day"], row["_team"], row["_count"], row[f"n{i}"]
+        )
+        for row in rows
+        for i, metric in enumerate(group)
+    ]
+
+
+def metric_rows(metric: workflows.Metric, period: Period) -> list[dict[str, Any]]:
+    """One measure's numerator and denominator by day and team, counted live."""
+    return [
+        {
+            "day": figure.day,
+            "team": figure.team_id,
+            "numerator": figure.met,
+            "denominator": figure.count,
+        }
+        for figure in _metric_figures([metric], period)
+    ]
 
 
 def _population_key(metric: workflows.Metric) -> tuple[Any, ...]:
-    """Measures whose populations are the same SQL, placed by the same week and team, share
+    """Measures whose populations are the same SQL, placed by the same day and team, share
     a key (and so one query)."""
     population = metric.population()
     try:
@@ -283,15 +282,12 @@ def _population_key(metric: workflows.Metric) -> tuple[Any, ...]:
     return (population.model, sql, metric.date_field, metric.team_field)
 
 
-def all_metric_rows(period: Period) -> list[tuple[workflows.Metric, list[dict[str, Any]]]]:
-    """Every registered measure's rows, one aggregate per distinct population."""
+def _all_metric_figures(period: Period) -> list[Figure]:
+    """Every registered measure's figures, one aggregate per distinct population."""
     groups: dict[tuple[Any, ...], list[workflows.Metric]] = {}
     for metric in registered_metrics():
         groups.setdefault(_population_key(metric), []).append(metric)
-    found: dict[str, list[dict[str, Any]]] = {}
-    for group in groups.values():
-        found.update(_shared_rows(group, period))
-    return [(metric, found[metric.key]) for metric in registered_metrics()]
+    return [figure for group in groups.values() for figure in _metric_figures(group, period)]
 
 
 def metric_records(
@@ -309,10 +305,10 @@ def metric_records(
     return records.order_by("pk")
 
 
-def timeliness_rows(kind: workflows.DeadlineKind, period: Period, now: datetime) -> list[Any]:
-    """Clocks due in the period that have run out (or were met): how many, how many met, and
-    the median and 90th-percentile lateness of the late ones (hours for a moment, days for a
-    date), in one SQL aggregate. An open clock past due is late by now."""
+def _clock_figures(kind: workflows.DeadlineKind, period: Period, now: datetime) -> list[Figure]:
+    """Clocks due in the period that have run out (or were met), by day and team: how many,
+    how many met, and the lateness of each late one (hours for a moment, days for a date), in
+    one SQL aggregate. An open clock past due is late by `now`."""
     model = kind.model
     moment = _is_moment(model, kind.due_field)
     done_is_moment = _is_moment(model, kind.done_field)
@@ -338,89 +334,206 @@ def timeliness_rows(kind: workflows.DeadlineKind, period: Period, now: datetime)
         seconds_per_unit = 86400.0
     met = Q(_done__isnull=False, _done__lte=F(kind.due_field))
     lateness = EpochOf(late_by) / Value(seconds_per_unit)
-    return list(
-        records.filter(ran_out | Q(_done__isnull=False))
-        .annotate(_week=week_start(model, kind.due_field), _team=F(kind.team_field))
-        .values("_week", "_team")
-        .annotate(
-            due=Count("pk"),
-            met=Count("pk", filter=met),
-            median=PercentileCont(lateness, 0.5, filter=~met),
-            p90=PercentileCont(lateness, 0.9, filter=~met),
-        )
-        .order_by("_week", "_team")
+    rows = _by_day_and_team(
+        records.filter(ran_out | Q(_done__isnull=False)), kind.due_field, kind.team_field
+    ).annotate(
+        _count=Count("pk"),
+        _met=Count("pk", filter=met),
+        _late=ArrayAgg(lateness, filter=~met),
     )
+    return [
+        Figure(
+            FigureSource.CLOCK,
+            kind.key,
+            row["_day"],
+            row["_team"],
+            row["_count"],
+            row["_met"],
+            tuple(float(value) for value in row["_late"] or ()),
+        )
+        for row in rows
+    ]
 
 
 def timed_kinds() -> list[workflows.DeadlineKind]:
     return [kind for kind in workflows.deadline_kinds.values() if kind.due_field]
 
 
-def _breakdown(breakdown: workflows.Breakdown, period: Period) -> BreakdownResult:
+def _breakdown_figures(breakdown: workflows.Breakdown, period: Period) -> list[Figure]:
     records = of_team(
         in_period(breakdown.population(), breakdown.date_field, period),
         breakdown.team_field,
         period,
     )
-    counted = (
-        records.annotate(_row=F(breakdown.row_field), _column=F(breakdown.column_field))
-        .values("_row", "_column")
-        .annotate(count=Count("pk"))
-        .order_by("_row", "_column")
+    rows = (
+        _by_day_and_team(records, breakdown.date_field, breakdown.team_field)
+        .annotate(_row=F(breakdown.row_field), _column=F(breakdown.column_field))
+        .values("_day", "_team", "_row", "_column")
+        .annotate(_count=Count("pk"))
     )
-    counts = {(str(row["_row"]), str(row["_column"] or "")): row["count"] for row in counted}
-    return BreakdownResult(
-        breakdown,
-        rows=sorted({row for row, _ in counts}),
-        columns=sorted({column for _, column in counts}),
-        counts=counts,
-    )
-
-
-def _funnel(period: Period) -> list[FunnelResult]:
-    stages = sorted(workflows.funnel_stages.values(), key=lambda stage: stage.order)
     return [
-        FunnelResult(
-            stage,
-            of_team(
-                in_period(stage.population(), stage.date_field, period), stage.team_field, period
-            ).count(),
+        Figure(
+            FigureSource.BREAKDOWN,
+            breakdown.key,
+            row["_day"],
+            row["_team"],
+            row["_count"],
+            row=str(row["_row"]),
+            column=str(row["_column"] or ""),
         )
-        for stage in stages
+        for row in rows
     ]
+
+
+def _funnel_figures(stage: workflows.FunnelStage, period: Period) -> list[Figure]:
+    records = of_team(
+        in_period(stage.population(), stage.date_field, period), stage.team_field, period
+    )
+    rows = _by_day_and_team(records, stage.date_field, stage.team_field).annotate(
+        _count=Count("pk")
+    )
+    return [
+        Figure(FigureSource.FUNNEL, stage.key, row["_day"], row["_team"], row["_count"])
+        for row in rows
+    ]
+
+
+def live_figures(period: Period, now: datetime) -> list[Figure]:
+    """Every registered figure of the period, counted from the records: one query per distinct
+    population of the measures, one per clock, breakdown and funnel stage."""
+    return [
+        *_all_metric_figures(period),
+        *(figure for kind in timed_kinds() for figure in _clock_figures(kind, period, now)),
+        *(
+            figure
+            for breakdown in workflows.breakdowns.values()
+            for figure in _breakdown_figures(breakdown, period)
+        ),
+        *(
+            figure
+            for stage in workflows.funnel_stages.values()
+            for figure in _funnel_figures(stage, period)
+        ),
+    ]
+
+
+def stored_figures(period: Period, days: Sequence[date]) -> list[Figure]:
+    """The summary's figures for `days` (in the period's team, if any), in one query."""
+    rows = DailyFigure.objects.filter(day__in=days)
+    if period.team:
+        rows = rows.filter(team=period.team)
+    return [
+        Figure(source, key, day, team_id, count, met, tuple(lateness), row, column)
+        for source, key, day, team_id, count, met, lateness, row, column in rows.values_list(
+            "source", "key", "day", "team_id", "count", "met", "lateness", "row", "column"
+        )
+    ]
+
+
+def days_in(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
+def runs_of(days: Sequence[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: [(first, last), ...]."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def figures_of(period: Period, now: datetime) -> tuple[list[Figure], datetime | None]:
+    """The period's figures: summarised days from the summary, the others counted live (one
+    live pass per run of days the summary lacks). Also the oldest refresh read."""
+    summarised = dict(
+        SummarisedDay.objects.filter(day__gte=period.start, day__lte=period.end).values_list(
+            "day", "refreshed_at"
+        )
+    )
+    found = stored_figures(period, sorted(summarised)) if summarised else []
+    missing = [day for day in days_in(period.start, period.end) if day not in summarised]
+    for first, last in runs_of(missing):
+        found.extend(live_figures(Period(first, last, period.team), now))
+    return found, min(summarised.values(), default=None)
 
 
 def registered_metrics() -> list[workflows.Metric]:
     return sorted(workflows.metrics.values(), key=lambda metric: (metric.order, metric.key))
 
 
+def percentile(ordered: Sequence[float], fraction: float) -> float | None:
+    """PostgreSQL's `percentile_cont`: linear interpolation between the nearest ranks of the
+    sorted values (None for none)."""
+    if not ordered:
+        return None
+    position = fraction * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+WeekTeam = tuple[date, "int | None"]
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _cell_order(item: tuple[WeekTeam, Any]) -> tuple[date, bool, int]:
+    (week, team), _ = item
+    return (week, team is None, team or 0)
+
+
+class _Rollup:
+    """Figures summed by (source, key) and then by week and team (or breakdown cell)."""
+
+    def __init__(self, figures: Iterable[Figure]) -> None:
+        self.cells: dict[tuple[str, str], dict[WeekTeam, list[Any]]] = {}
+        self.totals: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+        for figure in figures:
+            if figure.source in (FigureSource.BREAKDOWN, FigureSource.FUNNEL):
+                total = self.totals.setdefault((figure.source, figure.key), {})
+                place = (figure.row, figure.column)
+                total[place] = total.get(place, 0) + figure.count
+                continue
+            cells = self.cells.setdefault((figure.source, figure.key), {})
+            cell = cells.setdefault((_week_start(figure.day), figure.team_id), [0, 0, []])
+            cell[0] += figure.count
+            cell[1] += figure.met
+            cell[2].extend(figure.lateness)
+
+    def of(self, source: str, key: str) -> list[tuple[WeekTeam, list[Any]]]:
+        return sorted(self.cells.get((source, key), {}).items(), key=_cell_order)
+
+    def team_ids(self) -> set[int]:
+        return {team for cells in self.cells.values() for (_, team) in cells if team is not None}
+
+
 @reads_from_replica
 def report(period: Period, *, now: datetime | None = None) -> Report:
-    """Everything the dashboard and the metrics API show, in a fixed number of queries: one
-    per distinct population of the registered measures, one per clock, breakdown and funnel
-    stage, and one for the teams' slugs."""
+    """Everything the dashboard and the metrics API show, in a fixed number of queries: the
+    summarised days and their figures, the live figures of any run of days not yet
+    summarised, and the teams' slugs."""
     now = now or timezone.now()
-    teams = _Teams()
-    raw_metrics = all_metric_rows(period)
-    raw_timeliness = [(kind, timeliness_rows(kind, period, now)) for kind in timed_kinds()]
-    for _, rows in (*raw_metrics, *raw_timeliness):
-        teams.wanted.update(row["_team"] for row in rows if row["_team"] is not None)
-    teams.load()
-    metrics = [
+    figures, as_at = figures_of(period, now)
+    rollup = _Rollup(figures)
+    slugs = dict(Team.objects.filter(pk__in=rollup.team_ids()).values_list("pk", "slug"))
+
+    def slug(team: int | None) -> str:
+        return slugs.get(team, "") if team is not None else ""
+
+    metric_results = [
         MetricResult(
             metric,
             [
-                Cell(
-                    week_of(row["_week"]),
-                    row["_week"],
-                    teams.slug(row["_team"]),
-                    row["numerator"],
-                    row["denominator"],
-                )
-                for row in rows
+                Cell(week_of(week), week, slug(team), met, count)
+                for (week, team), (count, met, _) in rollup.of(FigureSource.METRIC, metric.key)
             ],
         )
-        for metric, rows in raw_metrics
+        for metric in registered_metrics()
     ]
     timeliness = [
         TimelinessResult(
@@ -428,26 +541,38 @@ def report(period: Period, *, now: datetime | None = None) -> Report:
             "hours" if _is_moment(kind.model, kind.due_field) else "days",
             [
                 TimelinessCell(
-                    week_of(row["_week"]),
-                    row["_week"],
-                    teams.slug(row["_team"]),
-                    row["due"],
-                    row["met"],
-                    _rounded(row["median"]),
-                    _rounded(row["p90"]),
+                    week_of(week),
+                    week,
+                    slug(team),
+                    count,
+                    met,
+                    _rounded(percentile(sorted(late), 0.5)),
+                    _rounded(percentile(sorted(late), 0.9)),
                 )
-                for row in rows
+                for (week, team), (count, met, late) in rollup.of(FigureSource.CLOCK, kind.key)
             ],
         )
-        for kind, rows in raw_timeliness
+        for kind in timed_kinds()
     ]
-    return Report(
-        period,
-        metrics,
-        timeliness,
-        [_breakdown(breakdown, period) for breakdown in workflows.breakdowns.values()],
-        _funnel(period),
-    )
+    breakdowns = []
+    for breakdown in workflows.breakdowns.values():
+        counts = rollup.totals.get((FigureSource.BREAKDOWN, breakdown.key), {})
+        breakdowns.append(
+            BreakdownResult(
+                breakdown,
+                rows=sorted({row for row, _ in counts}),
+                columns=sorted({column for _, column in counts}),
+                counts=dict(sorted(counts.items())),
+            )
+        )
+    stages = sorted(workflows.funnel_stages.values(), key=lambda stage: stage.order)
+    funnel = [
+        FunnelResult(
+            stage, rollup.totals.get((FigureSource.FUNNEL, stage.key), {}).get(("", ""), 0)
+        )
+        for stage in stages
+    ]
+    return Report(period, metric_results, timeliness, breakdowns, funnel, as_at)
 
 
 def _rounded(value: float | None) -> float | None:

@@ -318,8 +318,16 @@ CELERY_REDIS_SOCKET_KEEPALIVE = True
 CELERY_TASK_IGNORE_RESULT = True
 # Seconds between the beat's sweeps (every catch-up after an outage waits at most this long).
 SWEEP_INTERVAL = float(os.environ.get("SWEEP_INTERVAL", "60"))
+# The management-information summary (mach/figures.py): yesterday and today recounted every
+# FIGURES_REFRESH_SECONDS, and each earlier day of the last FIGURES_SUMMARY_DAYS again once its
+# figures are FIGURES_MAX_AGE_HOURS old, FIGURES_DAYS_PER_RUN days at most per run.
+FIGURES_REFRESH_SECONDS = float(os.environ.get("FIGURES_REFRESH_SECONDS", "60"))
+FIGURES_SUMMARY_DAYS = int(os.environ.get("FIGURES_SUMMARY_DAYS", "800"))
+FIGURES_MAX_AGE_HOURS = float(os.environ.get("FIGURES_MAX_AGE_HOURS", "24"))
+FIGURES_DAYS_PER_RUN = int(os.environ.get("FIGURES_DAYS_PER_RUN", "62"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-deadlines": {"task": "mach.tasks.sweep_deadlines", "schedule": SWEEP_INTERVAL},
+    "refresh-figures": {"task": "mach.tasks.refresh_figures", "schedule": FIGURES_REFRESH_SECONDS},
 }
 
 EMAIL_BACKEND = os.environ.get(

@@ -8,7 +8,7 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from . import deadlines, notifications
+from . import deadlines, figures, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +31,9 @@ def check_deadline(kind_key: str, item_id: int) -> int:
 @shared_task(acks_late=True)
 def deliver_alerts() -> int:
     return notifications.deliver_pending_alerts()
+
+
+@shared_task(acks_late=True)
+def refresh_figures() -> int:
+    """Recount the management-information summary's recent and stale days."""
+    return figures.refresh_due(now=timezone.now())

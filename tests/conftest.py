@@ -258,6 +258,17 @@ def replica(transactional_db: None) -> Iterator[str]:
         del connections["replica"]
 
 
+@pytest.fixture
+def celery_worker() -> Iterator[None]:
+    """A real Celery worker, in this process, consuming from the real Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from mach.celery import app
+
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        yield
+
+
 def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
     """Poll `condition` until it holds; fail after `seconds`."""
     deadline = time.monotonic() + seconds

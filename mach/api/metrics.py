@@ -78,6 +78,14 @@ class MetricsReportSerializer(serializers.Serializer):
     period_from = serializers.DateField()
     to = serializers.DateField()
     team = serializers.CharField(allow_null=True)
+    as_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text=(
+            "the oldest refresh of the summarised days read: figures for those days are as "
+            "they stood then (yesterday and today are recounted every minute, earlier days "
+            "daily); null when every day was counted live from the records"
+        ),
+    )
     metrics = MetricSerializer(many=True)
     timeliness = TimelinessSerializer(many=True)
     breakdowns = BreakdownSerializer(many=True)
@@ -96,6 +104,7 @@ def report_data(report: metrics.Report) -> dict[str, Any]:
         "from": period.start,
         "to": period.end,
         "team": period.team.slug if period.team else None,
+        "as_at": report.as_at,
         "metrics": [
             {
                 "key": result.metric.key,

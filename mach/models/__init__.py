@@ -27,6 +27,7 @@ from .contacts import (
     Source,
     State,
 )
+from .figures import DailyFigure, FigureSource, SummarisedDay
 from .people import (
     Gender,
     Kind,
@@ -60,9 +61,11 @@ __all__ = [
     "ClosureReason",
     "Contact",
     "ContactPerson",
+    "DailyFigure",
     "Disability",
     "Ethnicity",
     "Event",
+    "FigureSource",
     "Gender",
     "Grade",
     "GradeChange",
@@ -83,6 +86,7 @@ __all__ = [
     "SchoolHoliday",
     "Source",
     "State",
+    "SummarisedDay",
     "Team",
     "Timed",
     "UpnUnknown",

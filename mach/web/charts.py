@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
 BAR = "#1d70b8"  # GOV.UK blue
 TEXT = "#0b0c0c"
 
@@ -55,6 +58,37 @@ def trend(points: list[tuple[str, float | None]]) -> Chart:
         height=top + plot + 24,
         bars=tuple(bars),
         axis_y=top + plot,
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def trend_marks(chart: Chart) -> SafeString:
+    """A trend's bars with their tooltips and week labels, as SVG markup: the dashboard draws
+    a trend per measure, hundreds of bars in all, so they are joined here rather than by the
+    template engine, value by value."""
+    return format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>'
+        '<text x="{}" y="{}" text-anchor="middle" font-size="10" fill="{}">{}</text>',
+        (
+            (
+                _number(bar.x),
+                _number(bar.y),
+                _number(bar.width),
+                _number(bar.height),
+                BAR,
+                bar.label,
+                bar.value_label,
+                _number(bar.text_x),
+                _number(bar.text_y),
+                TEXT,
+                bar.label[5:],
+            )
+            for bar in chart.bars
+        ),
     )
 
 

@@ -74,6 +74,7 @@ def _metric_view(
 ) -> dict[str, Any]:
     base = reverse("web:metric-records", args=[result.metric.key])
     totals = _week_totals(result, weeks)
+    chart = charts.trend([(total["week"], total["rate"]) for total in totals])
     return {
         "metric": result.metric,
         "numerator": result.numerator,
@@ -87,7 +88,8 @@ def _metric_view(
             }
             for cell in result.cells
         ],
-        "chart": charts.trend([(total["week"], total["rate"]) for total in totals]),
+        "chart": chart,
+        "marks": charts.trend_marks(chart),
         "totals": totals,
     }
 
@@ -117,6 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context.update(
             period=period,
             query=period.query(),
+            as_at=report.as_at,
             metrics=[_metric_view(result, period, weeks) for result in report.metrics],
             timeliness=report.timeliness,
             breakdowns=[_breakdown_view(result) for result in report.breakdowns],

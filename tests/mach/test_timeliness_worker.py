@@ -6,14 +6,13 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
 
-from mach.celery import app
 from mach.deadlines import sweep
 from mach.models import Alert, Contact, User
 from mach.tasks import sweep_deadlines
@@ -26,14 +25,6 @@ RECEIVED = "2026-11-02T10:00:00+00:00"
 DUE = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 ESCALATION = datetime(2026, 11, 4, 10, 0, tzinfo=UTC)
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def celery_worker() -> Iterator[None]:
-    from celery.contrib.testing.worker import start_worker
-
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        yield
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
