@@ -107,6 +107,9 @@ class Screening(Timed):
                 condition=Q(state=ScreeningState.SUBMITTED),
                 name="screening_awaiting_due_idx",
             ),
+            # The dashboard summary recounts a day's screenings and oversight clocks by these.
+            models.Index(fields=["submitted_at"], name="screening_submitted_idx"),
+            models.Index(fields=["oversight_due_at"], name="screening_oversight_due_idx"),
         ]
 
     def __str__(self) -> str:

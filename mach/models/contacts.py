@@ -152,6 +152,8 @@ class Contact(Timed):
                 name="contact_open_due_idx",
             ),
             models.Index(fields=["state", "-received_at"], name="contact_state_idx"),
+            # The dashboard summary recounts a day's decision clocks by due moment (mach/figures).
+            models.Index(fields=["decision_due_at"], name="contact_decision_due_idx"),
             # The worklist's team filter: which teams hold open contacts (issue 17: at a
             # million contacts, the filter read every row of the plain team index).
             models.Index(

@@ -155,6 +155,8 @@ class DomesticAbuseNotification(Timed):
         ordering = ["-received_at", "-id"]
         indexes = [
             alert_due_index("da_notification_alert_due_idx"),
+            # The dashboard summary recounts a day's triage decisions (mach/figures).
+            models.Index(fields=["triaged_at"], name="da_notification_triaged_idx"),
             models.Index(
                 fields=["received_at"],
                 condition=Q(state="awaiting_triage"),
