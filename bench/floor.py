@@ -137,7 +137,23 @@ def _statement(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({names}) VALUES ({marks}){skip} RETURNING id"
 
 
-def _prepared(intake: IntakeRows) -> list[tuple[str, str, list[Any], list[tuple[int, str]]]]:
+def json_columns(url: str) -> set[tuple[str, str]]:
+    """(table, column) of the intake tables' JSON columns: a list there is JSON, elsewhere an
+    array (`mach_person.disabilities`)."""
+    import psycopg
+
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE data_type IN ('json', 'jsonb') AND table_name = ANY(%s)",
+            [list(REMAPPED)],
+        )
+        return {(table, column) for table, column in cursor.fetchall()}
+
+
+def _prepared(
+    intake: IntakeRows, json: set[tuple[str, str]]
+) -> list[tuple[str, str, list[Any], list[tuple[int, str]]]]:
     """Each row as (table, statement, values, [(index of a remapped value, its table)])."""
     from psycopg.types.json import Jsonb
 
@@ -148,7 +164,7 @@ def _prepared(intake: IntakeRows) -> list[tuple[str, str, list[Any], list[tuple[
             values["nhs_number"] = ""
         columns = list(values)
         params = [
-            Jsonb(value) if isinstance(value, dict | list) else value for value in values.values()
+            Jsonb(value) if (row.table, name) in json else value for name, value in values.items()
         ]
         remaps = [
             (columns.index(name), target)
@@ -166,7 +182,8 @@ def measure_floor(url: str, intakes: Sequence[IntakeRows], concurrency: int) -> 
 
     import psycopg
 
-    plans = [(intake, _prepared(intake)) for intake in intakes]
+    json = json_columns(url)
+    plans = [(intake, _prepared(intake, json)) for intake in intakes]
     local = threading.local()
     connections: list[psycopg.Connection[Any]] = []
 
