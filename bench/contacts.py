@@ -48,10 +48,10 @@ PASSWORD = "bench-password-" + secrets.token_hex(8)
 WARM_UP_LOADS = 20
 
 
-def bench_database_url() -> str:
+def bench_database_url(suffix: str = "_bench") -> str:
     parts = urlsplit(os.environ["DATABASE_URL"])
     name = parts.path.lstrip("/") or "mach"
-    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+    return urlunsplit(parts._replace(path=f"/{name}{suffix}"))
 
 
 def recreate_database(url: str) -> None:

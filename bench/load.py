@@ -5,7 +5,7 @@ that keeps every kind of request's p95 under a bound, then a longer run at that 
     DATABASE_URL=... REDIS_URL=... python bench/load.py [--contacts 100000]
         [--users 25,50,100,200] [--step-seconds 60] [--final-seconds 300] [--p95-bound-ms 200]
 
-Needs Locust (`pip install -e '.[bench]'`). Runs against `<name>_bench` (dropped and
+Needs Locust (`pip install -e '.[bench]'`). Runs against `<name>_load_bench` (dropped and
 recreated) with gunicorn, a Celery worker and beat, as `contacts.py` does; the users are in
 `locustfile.py`. Prints a JSON report and writes it, with Locust's CSV files, to bench/results/.
 """
@@ -123,7 +123,7 @@ def worst_p95(result: dict[str, Any]) -> float:
 
 
 def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
-    url = contacts.bench_database_url()
+    url = contacts.bench_database_url("_load_bench")
     contacts.recreate_database(url)
     env = contacts.bench_environment(args, url, static_root)
     os.environ.update(env)
