@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from mach.models import Contact, Person, User
-from tests.conftest import Api
+from tests.conftest import Api, SignedIn
 from tests.factories import ReferralFactory
 from tests.triage.da_helpers import notify, triage_body
 from triage.domestic_abuse.selectors import histories, with_details
@@ -88,3 +88,32 @@ def test_the_history_names_earlier_notifications_marac_contacts_and_referrals_ne
         (notification_line[0], "notification", notification_line[2].replace("victim", "child")),
     ]
     assert all(too_old["police_reference"] not in line[2] for line in victim_lines)
+
+
+def test_the_meeting_page_shows_each_persons_row_with_counts_and_dated_lines(
+    notify: Callable[..., dict[str, Any]],
+    social_worker: User,
+    api_as: Api,
+    signed_in: SignedIn,
+) -> None:
+    earlier = notify(incident_at=(timezone.now() - timedelta(days=40)).isoformat())
+    api = api_as(social_worker)
+    api.post(f"/api/v1/da-notifications/{earlier['id']}/triage/", triage_body(), format="json")
+    notify()
+    meeting = api.post("/api/v1/da-triage-meetings/", {"date": "2026-12-29"}, format="json")
+    incident = DomesticAbuseNotification.objects.get(pk=earlier["id"]).incident_at
+    day = timezone.localtime(incident).date()
+
+    page = signed_in(social_worker).get(f"/domestic-abuse/meetings/{meeting.json()['id']}/")
+
+    text = page.content.decode()
+    child_row = (
+        'Amy Smith <span class="govuk-body-s">(child, present)</span>'
+        '<br><span class="govuk-body-s">Amy hid upstairs and heard shouting.</span></th>\n'
+        + '    <td class="govuk-table__cell govuk-table__cell--numeric">1</td>\n' * 1
+        + '    <td class="govuk-table__cell govuk-table__cell--numeric">0</td>\n' * 3
+        + f'    <td class="govuk-table__cell">{day.day} {day:%b} {day.year}: '
+        f"{earlier['police_reference']}: Medium DASH, as child; early help offer</td>"
+    )
+    assert child_row in text
+    assert 'Lee Brown <span class="govuk-body-s">(alleged perpetrator)</span></th>' in text

@@ -145,6 +145,7 @@ def _earlier_notifications(person_ids: set[int], since: date) -> dict[int, list[
     roles = dict(NotifiedRole.choices)
     levels = dict(DashLevel.choices)
     decisions = dict(TriageDecision.choices)
+    zone = timezone.get_current_timezone()
     earlier: dict[int, list[_Earlier]] = defaultdict(list)
     rows = NotifiedPerson.objects.filter(
         person_id__in=person_ids, notification__incident_at__gte=_start_of(since)
@@ -172,7 +173,7 @@ def _earlier_notifications(person_ids: set[int], since: date) -> dict[int, list[
         marac,
         on,
     ) in rows:
-        day = timezone.localtime(incident_at).date()
+        day = timezone.localtime(incident_at, zone).date()
         summary = (
             f"{reference}: {levels.get(level, level)} DASH, as {roles.get(role, role).lower()}"
             + (f"; {decisions.get(decision, decision).lower()}" if decision else "")
