@@ -20,27 +20,24 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
 import synthetic  # noqa: E402
-from contacts import create_users, latency_summary, recreate_database  # noqa: E402
+from contacts import (  # noqa: E402
+    admin_database_url,
+    create_users,
+    latency_summary,
+    set_up_in_process_on_fresh_database,
+)
 
 AWAITING = 200
 PAGES = {
     "worklist": ("bench.worker", "/worklist/"),
     "oversight_queue": ("bench.manager", "/oversight/"),
 }
-
-
-def bench_url() -> str:
-    # The superuser's URL where `mach.launch` made the roles: only it may create a database.
-    parts = urlsplit(os.environ.get("DATABASE_ADMIN_URL") or os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") or "mach"
-    return urlunsplit(parts._replace(path=f"/{name}_queues_bench"))
 
 
 def await_oversight(count: int) -> int:
@@ -106,18 +103,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
-    url = bench_url()
-    recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mach.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
+    set_up_in_process_on_fresh_database(admin_database_url("_queues_bench"))
     create_users()
     loaded = synthetic.load_contacts(args.contacts, decisions=synthetic.Decisions())
     loaded.pop("known_children", None)

@@ -27,7 +27,7 @@ from mach.web import links
 from mach.web.children import chronology_rows
 from mach.web.forms import Field, bind, run_form
 from mach.web.pages import FormPage, form_page, page, signed_in_user
-from mach.web.rows import deadline
+from mach.web.rows import contact_cells, deadline
 
 from . import selectors, services
 from .api.feedback import FeedbackGivenSerializer
@@ -240,10 +240,7 @@ def oversight_queue(request: HttpRequest) -> HttpResponse:
 
 def _queue_row(screening: Screening, now: datetime) -> dict[str, Any]:
     contact = screening.contact
-    return {
-        "url": reverse("triage:oversight", args=[contact.pk]),
-        "reference": contact.reference,
-        "children": ", ".join(link.person.full_name for link in contact.contact_people.all()),
+    return contact_cells(contact, reverse("triage:oversight", args=[contact.pk]), now) | {
         "rag": screening.rag,
         "rag_label": screening.get_rag_display(),
         "level": screening.threshold_level,
@@ -253,8 +250,6 @@ def _queue_row(screening: Screening, now: datetime) -> dict[str, Any]:
         and not screening.threshold_authorised,
         "screened_by": screening.screened_by.username,
         "oversight_due": deadline(screening.oversight_due_at, now),
-        "decision_due": deadline(contact.decision_due_at, now),
-        "decision_overdue": contact.is_overdue(now),
     }
 
 

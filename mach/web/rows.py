@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.utils import dateformat, timezone
 
-from mach.templatetags.front_door import describe_time_left
+from ..models import Contact
+from ..templatetags.front_door import describe_time_left
 
 # As the lists have always shown a deadline: "Tue 1 Dec, 14:30".
 DUE_FORMAT = "D j M, H:i"
@@ -30,3 +32,15 @@ def deadline(due: datetime, now: datetime) -> Deadline:
         left=describe_time_left(due, now),
         past=due < now,
     )
+
+
+def contact_cells(contact: Contact, url: str, now: datetime) -> dict[str, Any]:
+    """What every list of contacts shows of one: its link and reference, its children's names
+    (the `contact_people` prefetched: no query) and its decision deadline."""
+    return {
+        "url": url,
+        "reference": contact.reference,
+        "children": ", ".join(link.person.full_name for link in contact.contact_people.all()),
+        "decision_due": deadline(contact.decision_due_at, now),
+        "decision_overdue": contact.is_overdue(now),
+    }

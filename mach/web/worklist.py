@@ -19,7 +19,7 @@ from ..models import OPEN_STATES, Contact, Rag, State, Team
 from ..permissions import CHILD_READERS
 from .forms import Field, read_filters
 from .pages import page, signed_in_user
-from .rows import deadline
+from .rows import contact_cells
 
 PAGE_SIZE = 25
 
@@ -72,16 +72,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 def _row(contact: Contact, now: datetime) -> dict[str, Any]:
-    return {
-        "url": reverse("web:contact", args=[contact.pk]),
-        "reference": contact.reference,
-        "children": ", ".join(link.person.full_name for link in contact.contact_people.all()),
+    return contact_cells(contact, reverse("web:contact", args=[contact.pk]), now) | {
         "rag": contact.rag,
         "rag_label": contact.get_rag_display(),
         "state": contact.state,
         "state_label": contact.get_state_display(),
         "team": contact.team.name,
         "awaited": contact.awaited,
-        "decision_due": deadline(contact.decision_due_at, now),
-        "overdue": contact.is_overdue(now),
     }
