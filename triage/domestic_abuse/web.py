@@ -46,6 +46,7 @@ from .models import (
 from .selectors import (
     PersonHistory,
     child_ids_of,
+    for_agenda,
     histories,
     notifications_visible_to,
     with_details,
@@ -507,7 +508,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = signed_in_user(request)
     meeting = get_object_or_404(TriageMeeting.objects.prefetch_related("attendees"), pk=meeting_id)
     notifications = list(
-        with_details(DomesticAbuseNotification.objects.filter(meeting=meeting)).order_by(
+        for_agenda(DomesticAbuseNotification.objects.filter(meeting=meeting)).order_by(
             "received_at", "id"
         )
     )
