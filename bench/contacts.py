@@ -65,6 +65,29 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def admin_database_url(suffix: str) -> str:
+    """The configured database's name with `suffix` appended, named through the superuser's URL
+    where `mach.launch` made the roles: only it may create a database."""
+    parts = urlsplit(os.environ.get("DATABASE_ADMIN_URL") or os.environ["DATABASE_URL"])
+    name = parts.path.lstrip("/") or "mach"
+    return urlunsplit(parts._replace(path=f"/{name}{suffix}"))
+
+
+def set_up_in_process_on_fresh_database(url: str) -> None:
+    """Django in this process on the database of `url`, dropped, recreated and migrated, with
+    every host allowed (for the test client)."""
+    recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mach.settings")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    settings.ALLOWED_HOSTS = ["*"]
+
+
 def percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]

@@ -15,30 +15,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
-from contacts import latency_summary, recreate_database  # noqa: E402
+from contacts import (  # noqa: E402
+    admin_database_url,
+    latency_summary,
+    set_up_in_process_on_fresh_database,
+)
 
 AGENDA = 30
 BATCH = 5_000
-
-
-def bench_url() -> str:
-    # The superuser's URL where `mach.launch` made the roles: only it may create a database.
-    parts = urlsplit(os.environ.get("DATABASE_ADMIN_URL") or os.environ["DATABASE_URL"])
-    name = parts.path.lstrip("/") or "mach"
-    return urlunsplit(parts._replace(path=f"/{name}_da_bench"))
 
 
 def load(count: int) -> dict[str, Any]:
@@ -216,18 +211,7 @@ def main() -> None:
     parser.add_argument("--notifications", type=int, default=50_000)
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
-    url = bench_url()
-    recreate_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mach.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]
+    set_up_in_process_on_fresh_database(admin_database_url("_da_bench"))
     report = {"load": load(args.notifications), **measure(args.rounds)}
     print(json.dumps(report, indent=2))
 

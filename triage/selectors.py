@@ -66,18 +66,31 @@ def current_screening(contact: Contact) -> Screening | None:
 def awaiting_oversight(user: User) -> QuerySet[Screening]:
     """The oversight queue of a manager's team (a service manager's: of the teams they manage):
     soonest due first, with each contact's children and the number of its pattern flags still
-    to review."""
+    to review. Only the columns the queue shows are read: any other field of a screening, its
+    contact or a child costs a query per row."""
     return (
         Screening.objects.filter(
             state=ScreeningState.SUBMITTED,
             contact__team_id__in=core_selectors.team_ids_managed_by(user),
         )
         .select_related("contact", "screened_by")
+        .only(
+            "rag",
+            "threshold_level",
+            "recommended_outcome",
+            "needs_threshold_authorisation",
+            "threshold_authorised_at",
+            "oversight_due_at",
+            "contact__state",
+            "contact__decision_due_at",
+            "screened_by__username",
+        )
         .prefetch_related(
             Prefetch(
                 "contact__contact_people",
                 queryset=ContactPerson.objects.filter(role=Kind.CHILD)
                 .select_related("person")
+                .only("contact", "person__first_name", "person__last_name")
                 .order_by("position", "id"),
             )
         )

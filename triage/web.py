@@ -6,6 +6,7 @@ the workflow's service, so a page and the API refuse the same things in the same
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.serializers import Serializer
 
 from mach import selectors as core_selectors
@@ -25,6 +27,7 @@ from mach.web import links
 from mach.web.children import chronology_rows
 from mach.web.forms import Field, bind, run_form
 from mach.web.pages import FormPage, form_page, page, signed_in_user
+from mach.web.rows import contact_cells, deadline
 
 from . import selectors, services
 from .api.feedback import FeedbackGivenSerializer
@@ -227,7 +230,27 @@ def oversight_queue(request: HttpRequest) -> HttpResponse:
         ],
         via=request.path,
     )
-    return render(request, "triage/oversight_queue.html", {"listing": listing})
+    now = timezone.now()
+    return render(
+        request,
+        "triage/oversight_queue.html",
+        {"listing": listing, "rows": [_queue_row(item, now) for item in listing]},
+    )
+
+
+def _queue_row(screening: Screening, now: datetime) -> dict[str, Any]:
+    contact = screening.contact
+    return contact_cells(contact, reverse("triage:oversight", args=[contact.pk]), now) | {
+        "rag": screening.rag,
+        "rag_label": screening.get_rag_display(),
+        "level": screening.threshold_level,
+        "recommendation": screening.get_recommended_outcome_display(),
+        "pattern": bool(screening.open_flags),  # type: ignore[attr-defined]
+        "outside_threshold": screening.needs_threshold_authorisation
+        and not screening.threshold_authorised,
+        "screened_by": screening.screened_by.username,
+        "oversight_due": deadline(screening.oversight_due_at, now),
+    }
 
 
 def _screening_awaiting(request: HttpRequest, contact: Contact) -> Screening | None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 
 from .. import selectors
 from ..audit import log_child_access
@@ -15,6 +19,7 @@ from ..models import OPEN_STATES, Contact, Rag, State, Team
 from ..permissions import CHILD_READERS
 from .forms import Field, read_filters
 from .pages import page, signed_in_user
+from .rows import contact_cells
 
 PAGE_SIZE = 25
 
@@ -52,13 +57,26 @@ def worklist(request: HttpRequest) -> HttpResponse:
         child_ids=[link.person_id for contact in listing for link in contact.contact_people.all()],
         via=request.path,
     )
+    now = timezone.now()
     return render(
         request,
         "mach/worklist.html",
         {
             "filters": filters,
             "listing": listing,
+            "rows": [_row(contact, now) for contact in listing],
             "filter_query": urlencode(chosen),
             "error_summary": [(item.anchor, item.error) for item in filters if item.error],
         },
     )
+
+
+def _row(contact: Contact, now: datetime) -> dict[str, Any]:
+    return contact_cells(contact, reverse("web:contact", args=[contact.pk]), now) | {
+        "rag": contact.rag,
+        "rag_label": contact.get_rag_display(),
+        "state": contact.state,
+        "state_label": contact.get_state_display(),
+        "team": contact.team.name,
+        "awaited": contact.awaited,
+    }

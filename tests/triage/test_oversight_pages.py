@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -202,3 +204,32 @@ def test_the_queue_marks_the_screenings_whose_pattern_flags_wait_for_review(
     assert "Pattern to review" not in rows[reviewed["reference"]]
     assert "Pattern to review" not in rows[plain["reference"]]
     assert html.count("Pattern to review") == 1
+
+
+def test_the_queue_costs_the_same_queries_whatever_its_rows_and_their_children(
+    manager: User, screened_contact: Screened, signed_in: SignedIn
+) -> None:
+    client = signed_in(manager)
+    screened_contact()
+    client.get("/oversight/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/oversight/")
+    child = contact_body()["children"][0]
+    # Names of their own (names are matched without digits): new children, one or two a contact.
+    for names in (
+        ("Ann", "Bea"),
+        ("Cat", "Dee"),
+        ("Eve", "Fay"),
+        ("Gus", "Hal"),
+        ("Ida", "Jo"),
+        ("Kit",),
+    ):
+        children = [child | {"first_name": name, "nhs_number": ""} for name in names]
+        screened_contact({"children": children})
+
+    with CaptureQueriesContext(connection) as seven:
+        html = page_text(client.get("/oversight/"))
+
+    assert len(re.findall(r">(CON-\d{7})</a>", html)) == 7
+    assert "Ida Smith, Jo Smith" in html
+    assert len(seven) == len(one)

@@ -16,10 +16,12 @@ from mach.models import ContactPerson, Referral, Role, User
 from mach.services.referrals import twelve_months_before
 
 from .models import (
+    DashLevel,
     DomesticAbuseNotification,
     EncompassNotice,
     NotifiedPerson,
     NotifiedRole,
+    TriageDecision,
     TriageMeeting,
 )
 
@@ -40,6 +42,26 @@ def with_details(
         "agency_views",
         "challenges",
         Prefetch("encompass", queryset=EncompassNotice.objects.select_related("child")),
+    )
+
+
+def for_agenda(
+    notifications: QuerySet[DomesticAbuseNotification],
+) -> QuerySet[DomesticAbuseNotification]:
+    """What a meeting's agenda shows beside each notification: its people (their names, not the
+    sender's words), the agencies' views and the challenges. Lighter than `with_details` (no
+    Operation Encompass notices, no person's other columns) for an agenda of a hundred people
+    and more; any other field of a person costs a query per row."""
+    people = NotifiedPerson.objects.select_related("person").only(
+        "notification",
+        "role",
+        "present",
+        "childs_account",
+        "person__first_name",
+        "person__last_name",
+    )
+    return notifications.prefetch_related(
+        Prefetch("people", queryset=people), "agency_views", "challenges"
     )
 
 
@@ -82,13 +104,25 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time()), timescales.LONDON)
 
 
+@dataclass(frozen=True, slots=True)
+class _Earlier:
+    """A notification naming the person, read once for every agenda item that names them."""
+
+    notification_id: int
+    day: date
+    received_at: datetime
+    line: HistoryLine
+    marac: HistoryLine | None
+
+
 def histories(
     notifications: Sequence[DomesticAbuseNotification],
 ) -> dict[tuple[int, int], PersonHistory]:
     """By (notification id, person id): each person's history from the same day a year before
     the notification's incident until it was received, the notification itself left out.
     Three queries for the whole agenda, whatever its length; the notifications must be loaded
-    `with_details`."""
+    `with_details` or `for_agenda`. The earlier notifications and referrals are read as values,
+    not models: only the columns a line shows."""
     if not notifications:
         return {}
     windows = {
@@ -96,72 +130,115 @@ def histories(
     }
     since = min(windows.values())
     person_ids = {p.person_id for n in notifications for p in n.people.all()}
-    earlier: dict[int, list[NotifiedPerson]] = defaultdict(list)
-    for link in NotifiedPerson.objects.filter(
-        person_id__in=person_ids, notification__incident_at__gte=_start_of(since)
-    ).select_related("notification"):
-        earlier[link.person_id].append(link)
+    earlier = _earlier_notifications(person_ids, since)
     contacts: dict[int, list[ContactPerson]] = defaultdict(list)
-    for contact_link in ContactPerson.objects.filter(
-        person_id__in=person_ids, contact__received_at__gte=_start_of(since)
-    ).select_related("contact"):
+    for contact_link in (
+        ContactPerson.objects.filter(
+            person_id__in=person_ids, contact__received_at__gte=_start_of(since)
+        )
+        .select_related("contact")
+        .only("person", "contact__received_at", "contact__state")
+    ):
         contacts[contact_link.person_id].append(contact_link)
-    referrals: dict[int, list[Referral]] = defaultdict(list)
-    for referral in Referral.objects.filter(child_id__in=person_ids, referral_date__gte=since):
-        referrals[referral.child_id].append(referral)
+    referrals: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for child_id, referral_date, outcome in Referral.objects.filter(
+        child_id__in=person_ids, referral_date__gte=since
+    ).values_list("child_id", "referral_date", "outcome"):
+        referrals[child_id].append((referral_date, outcome))
     found: dict[tuple[int, int], PersonHistory] = {}
     for notification in notifications:
         start, until = windows[notification.pk], notification.received_at
         for link in notification.people.all():
             found[(notification.pk, link.person_id)] = _history(
-                notification, link.person_id, start, until, earlier, contacts, referrals
+                notification.pk,
+                start,
+                until,
+                earlier[link.person_id],
+                contacts[link.person_id],
+                referrals[link.person_id],
             )
     return found
 
 
-def _history(
-    notification: DomesticAbuseNotification,
-    person_id: int,
-    start: date,
-    until: datetime,
-    earlier: dict[int, list[NotifiedPerson]],
-    contacts: dict[int, list[ContactPerson]],
-    referrals: dict[int, list[Referral]],
-) -> PersonHistory:
-    history = PersonHistory()
-    for link in earlier[person_id]:
-        other = link.notification
-        day = timezone.localtime(other.incident_at).date()
-        if other.pk == notification.pk or day < start or other.received_at > until:
-            continue
-        history.notifications.append(
-            HistoryLine(
-                day,
-                "notification",
-                f"{other.police_reference}: {other.get_dash_level_display()} DASH, as "
-                f"{link.get_role_display().lower()}"
-                + (f"; {other.get_decision_display().lower()}" if other.decision else ""),
+def _earlier_notifications(person_ids: set[int], since: date) -> dict[int, list[_Earlier]]:
+    """By person id, the notifications naming them with an incident on or after `since`."""
+    roles = dict(NotifiedRole.choices)
+    levels = dict(DashLevel.choices)
+    decisions = dict(TriageDecision.choices)
+    zone = timezone.get_current_timezone()
+    earlier: dict[int, list[_Earlier]] = defaultdict(list)
+    rows = NotifiedPerson.objects.filter(
+        person_id__in=person_ids, notification__incident_at__gte=_start_of(since)
+    ).values_list(
+        "person_id",
+        "role",
+        "notification_id",
+        "notification__incident_at",
+        "notification__received_at",
+        "notification__police_reference",
+        "notification__dash_level",
+        "notification__decision",
+        "notification__marac_referral",
+        "notification__marac_referred_on",
+    )
+    for (
+        person_id,
+        role,
+        pk,
+        incident_at,
+        received_at,
+        reference,
+        level,
+        decision,
+        marac,
+        on,
+    ) in rows:
+        day = timezone.localtime(incident_at, zone).date()
+        summary = (
+            f"{reference}: {levels.get(level, level)} DASH, as {roles.get(role, role).lower()}"
+            + (f"; {decisions.get(decision, decision).lower()}" if decision else "")
+        )
+        earlier[person_id].append(
+            _Earlier(
+                notification_id=pk,
+                day=day,
+                received_at=received_at,
+                line=HistoryLine(day, "notification", summary),
+                marac=HistoryLine(on, "marac", f"MARAC ({reference})") if marac and on else None,
             )
         )
-        if other.marac_referral and other.marac_referred_on and other.marac_referred_on >= start:
-            history.maracs.append(
-                HistoryLine(other.marac_referred_on, "marac", f"MARAC ({other.police_reference})")
-            )
-    for contact_link in contacts[person_id]:
+    return earlier
+
+
+def _history(
+    notification_id: int,
+    start: date,
+    until: datetime,
+    earlier: list[_Earlier],
+    contacts: list[ContactPerson],
+    referrals: list[tuple[date, str]],
+) -> PersonHistory:
+    history = PersonHistory()
+    for other in earlier:
+        if other.notification_id == notification_id or other.day < start:
+            continue
+        if other.received_at > until:
+            continue
+        history.notifications.append(other.line)
+        if other.marac is not None and other.marac.at >= start:
+            history.maracs.append(other.marac)
+    for contact_link in contacts:
         contact = contact_link.contact
         day = timezone.localtime(contact.received_at).date()
         if start <= day and contact.received_at <= until:
             history.contacts.append(
                 HistoryLine(day, "contact", f"Contact {contact.reference} ({contact.state})")
             )
-    for referral in referrals[person_id]:
-        if start <= referral.referral_date <= timezone.localtime(until).date():
+    last_day = timezone.localtime(until).date()
+    for referral_date, outcome in referrals:
+        if start <= referral_date <= last_day:
             history.referrals.append(
-                HistoryLine(
-                    referral.referral_date,
-                    "referral",
-                    f"Referral: {referral.outcome.replace('_', ' ')}",
-                )
+                HistoryLine(referral_date, "referral", f"Referral: {outcome.replace('_', ' ')}")
             )
     return history
 

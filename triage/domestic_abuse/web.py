@@ -38,11 +38,19 @@ from .models import (
     DashLevel,
     DomesticAbuseNotification,
     NotificationState,
+    NotifiedPerson,
     NotifiedRole,
     TriageDecision,
     TriageMeeting,
 )
-from .selectors import child_ids_of, histories, notifications_visible_to, with_details
+from .selectors import (
+    PersonHistory,
+    child_ids_of,
+    for_agenda,
+    histories,
+    notifications_visible_to,
+    with_details,
+)
 
 PAGE_SIZE = 25
 READERS = (*CHILD_READERS, Role.PARTNER_AGENCY)
@@ -336,18 +344,35 @@ def _visible(user: User, notification_id: int) -> DomesticAbuseNotification:
 
 
 def _items(notifications: list[DomesticAbuseNotification]) -> list[dict[str, Any]]:
-    """Each notification with its people and their 12-month history (three queries in all)."""
+    """Each notification with its people and their 12-month history (three queries in all).
+    A person's row is flat, what its cells show: an agenda has a hundred rows or more, and
+    each attribute the template looks up through the link and the history costs more there
+    than here."""
     found = histories(notifications)
     return [
         {
             "notification": notification,
             "people": [
-                {"link": link, "history": found[(notification.pk, link.person_id)]}
+                _person_row(link, found[(notification.pk, link.person_id)])
                 for link in notification.people.all()
             ],
         }
         for notification in notifications
     ]
+
+
+def _person_row(link: NotifiedPerson, history: PersonHistory) -> dict[str, Any]:
+    return {
+        "name": link.person.full_name,
+        "role": link.get_role_display(),
+        "present": link.role == NotifiedRole.CHILD and bool(link.present),
+        "childs_account": link.childs_account,
+        "notifications": len(history.notifications),
+        "contacts": len(history.contacts),
+        "referrals": len(history.referrals),
+        "maracs": len(history.maracs),
+        "lines": history.lines,
+    }
 
 
 @page(*READERS)
@@ -483,7 +508,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = signed_in_user(request)
     meeting = get_object_or_404(TriageMeeting.objects.prefetch_related("attendees"), pk=meeting_id)
     notifications = list(
-        with_details(DomesticAbuseNotification.objects.filter(meeting=meeting)).order_by(
+        for_agenda(DomesticAbuseNotification.objects.filter(meeting=meeting)).order_by(
             "received_at", "id"
         )
     )
