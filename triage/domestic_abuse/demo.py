@@ -5,7 +5,7 @@ repeat within 12 months of her MARAC), both awaiting triage, the schools still t
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from mach import timescales
 from mach.models import AgencyType, Contact, Team, User
 from mach.services import PersonInput
 
-from .models import TriageMeeting
+from .models import DomesticAbuseNotification, TriageMeeting
 from .services import NotifiedChild, meeting_create, notification_create, notification_triage
 
 ADDRESS = {"line1": "1 High Street", "town": "Middlesbrough", "postcode": "TS1 2AB"}
@@ -82,6 +82,13 @@ def seed(users: dict[str, User], contacts: list[Contact]) -> None:
         ],
         decision="marac",
         marac_referral=True,
+    )
+    # Triaged at that meeting, two months ago: dated so (the service dates a triage today),
+    # or before 14:00 the next notification's incident would precede the MARAC referral and
+    # the demo's repeat victim would not be one.
+    DomesticAbuseNotification.objects.filter(pk=first.pk).update(
+        marac_referred_on=earlier_day,
+        triaged_at=timezone.make_aware(datetime.combine(earlier_day, time(10)), timescales.LONDON),
     )
     notification_create(
         actor=police,
