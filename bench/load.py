@@ -4,6 +4,7 @@ that keeps every kind of request's p95 under a bound, then a longer run at that 
 
     DATABASE_URL=... REDIS_URL=... python bench/load.py [--contacts 100000]
         [--users 25,50,100,200] [--step-seconds 60] [--final-seconds 300] [--p95-bound-ms 200]
+        [--warm-up-seconds 30]
 
 Needs Locust (`pip install -e '.[bench]'`). Runs against `<name>_load_bench` (dropped and
 recreated) with gunicorn, a Celery worker and beat, as `contacts.py` does; the users are in
@@ -150,6 +151,10 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     server = contacts.start_web(env, args.address, workers=args.workers, threads=args.threads)
     background = start_background(env, folder)
     try:
+        # Cold processes (first queries, first templates, connections) are not the day's load.
+        report["warm_up"] = run_locust(
+            load_env, args.address, args.users[0], args.warm_up_seconds, folder / "warm-up"
+        )["total"]
         steps = []
         for users in args.users:
             result = run_locust(
@@ -188,6 +193,7 @@ def main() -> None:
         "--users", type=lambda text: [int(n) for n in text.split(",")], default=[25, 50, 100, 200]
     )
     parser.add_argument("--step-seconds", type=int, default=60)
+    parser.add_argument("--warm-up-seconds", type=int, default=30)
     parser.add_argument("--final-seconds", type=int, default=300)
     parser.add_argument("--final-users", type=int, default=0)
     parser.add_argument("--p95-bound-ms", type=float, default=200.0)
