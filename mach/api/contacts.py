@@ -59,7 +59,8 @@ class ContactReceiptSerializer(ContactStatusSerializer):
         read_only_fields = fields
 
 
-# Only read (`to_representation` keeps nothing): its fields are built once, not per receipt.
+# Only read (`to_representation` keeps nothing): their fields are built once, not per receipt.
+_STATUS_SHAPE = ContactStatusSerializer()
 _CHILD_SHAPE = ChildInputSerializer()
 
 
@@ -222,7 +223,7 @@ class ContactListCreateApi(APIView):
             actor=user, data=payload.validated_data, via=request.path
         )
         if user.role == Role.PARTNER_AGENCY:
-            status = ContactStatusSerializer(contact).data
+            status = _STATUS_SHAPE.to_representation(contact)
             return Response(partner_receipt(status, payload.validated_data["children"]), status=201)
         # The contact comes back with its people loaded: shown as a fresh read would show it.
         return Response(ContactSerializer(contact).data, status=201)
