@@ -152,7 +152,7 @@ THROTTLE_RETRY_AFTER_FAILURE = float(os.environ.get("THROTTLE_RETRY_AFTER_FAILUR
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "throttle": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "mach.api.throttling.ThrottleCache",
         "LOCATION": os.environ.get("THROTTLE_REDIS_URL", REDIS_URL),
         "KEY_PREFIX": "throttle",
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},

@@ -20,7 +20,7 @@ import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -180,7 +180,8 @@ class OpenCaseKind:
     (spec section 4: a contact about a child whose case is open goes to the allocated worker
     as information, and is no new referral).
 
-    `records()` returns the app's open records; `child_lookup` names the path from a record
+    `records()` returns the app's open records, by a fixed filter (no moment, no user in it:
+    the intake's matching query builds it once); `child_lookup` names the path from a record
     to its child (`child`, or `children` for a record about several); `team_id` and
     `worker_id` say whom the case is allocated to (a worker of None: the team's)."""
 
@@ -454,12 +455,17 @@ def register_return_source(key: str, source: ReturnSource) -> None:
 def open_case_exists() -> models.Expression:
     """An expression on a person (`OuterRef("pk")`): true when any registered kind holds an
     open record about them; annotated on a query that already reads the person, it costs none
-    of its own."""
+    of its own. Built once for the kinds registered (every intake asks for it)."""
+    return _open_case_exists(open_case_kinds.values())
+
+
+@lru_cache(maxsize=8)
+def _open_case_exists(kinds: tuple[OpenCaseKind, ...]) -> models.Expression:
+    # Django copies an expression as it resolves it into a query, so one serves every query.
     from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Value
 
     checks = [
-        Exists(kind.records().filter(**{kind.child_lookup: OuterRef("pk")}))
-        for kind in open_case_kinds.values()
+        Exists(kind.records().filter(**{kind.child_lookup: OuterRef("pk")})) for kind in kinds
     ]
     if not checks:
         return Value(False)

@@ -59,15 +59,23 @@ class ContactReceiptSerializer(ContactStatusSerializer):
         read_only_fields = fields
 
 
+# Only read (`to_representation` keeps nothing): their fields are built once, not per receipt.
+_STATUS_SHAPE = ContactStatusSerializer()
+_CHILD_SHAPE = ChildInputSerializer()
+
+
 def partner_receipt(status: dict[str, Any], children: list[dict[str, Any]]) -> dict[str, Any]:
     """The receipt from a contact's status fields (`ContactStatusSerializer`) and the children
     as the partner sent them (validated input)."""
-    shape = ChildInputSerializer()
     return {
         **{name: status[name] for name in ContactStatusSerializer.Meta.fields},
         # Only the fields it sent: a representation would add a null for each optional one.
         "children": [
-            {name: value for name, value in shape.to_representation(child).items() if name in child}
+            {
+                name: value
+                for name, value in _CHILD_SHAPE.to_representation(child).items()
+                if name in child
+            }
             for child in children
         ],
     }
@@ -215,7 +223,7 @@ class ContactListCreateApi(APIView):
             actor=user, data=payload.validated_data, via=request.path
         )
         if user.role == Role.PARTNER_AGENCY:
-            status = ContactStatusSerializer(contact).data
+            status = _STATUS_SHAPE.to_representation(contact)
             return Response(partner_receipt(status, payload.validated_data["children"]), status=201)
         # The contact comes back with its people loaded: shown as a fresh read would show it.
         return Response(ContactSerializer(contact).data, status=201)

@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from redis import ConnectionPool, Redis
 from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -31,6 +34,35 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 CACHE_ALIAS = "throttle"
 _redis_down_until = 0.0
+
+
+class _OneClientPerServer(RedisCacheClient):
+    """Django's Redis cache client builds a new `redis.Redis`, with its table of response
+    callbacks, for every command: four per API request here. One client per connection pool
+    does the same work; a client is safe to share, as the pool hands out the connections."""
+
+    # Django's own, which its type stubs leave out.
+    _client: type[Redis]
+    _get_connection_pool: Callable[[bool], ConnectionPool]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[ConnectionPool, Redis] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Redis:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
+class ThrottleCache(RedisCache):
+    """The `throttle` cache: Django's Redis cache, with one Redis client per server."""
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = _OneClientPerServer
 
 
 class _FailOpenThrottle(SimpleRateThrottle):

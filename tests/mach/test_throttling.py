@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import pytest
+import redis
 from rest_framework.test import APIClient
 
 from mach.api import throttling
@@ -127,3 +128,22 @@ def test_a_redis_that_never_answers_costs_one_short_timeout(
 
     assert statuses == [200] * 5
     assert elapsed < 2
+
+
+def test_requests_share_one_redis_client(
+    settings: Any, social_worker: User, api_as: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _rates(settings)
+    client = api_as(social_worker)
+    assert client.get(CONTACTS).status_code == 200
+    built: list[object] = []
+    original = redis.Redis.__init__
+
+    def counted(self: redis.Redis, *args: Any, **kwargs: Any) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", counted)
+
+    assert [client.get(CONTACTS).status_code for _ in range(3)] == [200, 200, 200]
+    assert built == []
