@@ -60,6 +60,7 @@ def main() -> None:
     sources = {
         "the worklist page": captured(lambda: made["worker"].get("/worklist/")),
         "the oversight queue page": captured(lambda: made["manager"].get("/oversight/")),
+        "the alerts API": captured(lambda: made["manager_api"].get("/api/v1/alerts/")),
         "the summary's recount of yesterday and today": captured(recount),
     }
     cases = [
@@ -69,6 +70,7 @@ def main() -> None:
             "the oversight queue page",
             ['FROM "triage_screening"', '"triage_screening"."oversight_due_at" ASC', "LIMIT"],
         ),
+        ("alert_open_recent_idx", "the alerts API", ['FROM "mach_alert"', "LIMIT"]),
         (
             "contact_decision_due_idx",
             "the summary's recount of yesterday and today",

@@ -78,6 +78,13 @@ class Alert(models.Model):
                 condition=Q(acknowledged_at__isnull=True),
                 name="alert_open_idx",
             ),
+            # The open alerts, newest first, for any team and none (issue 17: at a million
+            # contacts the list read and sorted every open alert; bench/results/explain-indexes.md).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="alert_open_recent_idx",
+            ),
             models.Index(
                 fields=["created_at"],
                 condition=Q(notified_at__isnull=True),
