@@ -127,7 +127,7 @@ def _sweep_batch(
             )
             row.alert_level = level
         _advance(kind, claimed)
-        Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+        _insert_alerts(alerts)
         transaction.on_commit(_enqueue_alert_delivery, robust=True)
     return len(claimed)
 
@@ -153,6 +153,24 @@ def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
                 [row.next_alert_at for row in rows],
                 [row.alert_level for row in rows],
             ],
+        )
+
+
+def _insert_alerts(alerts: list[Alert]) -> None:
+    """Write the alerts in one `INSERT ... SELECT FROM unnest(...)`, a column an array, leaving
+    any already raised (same item, kind and level) as it is. Django's `bulk_create` prepared
+    each value of each alert on its own, most of what was left of a large sweep's time
+    (bench/results/national-notes.md). Alert's columns are text, integers and moments, which
+    psycopg adapts as they are."""
+    fields = [field for field in Alert._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in fields if field.column)
+    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Alert._meta.db_table)} ({names}) "
+            f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            [[field.pre_save(alert, True) for alert in alerts] for field in fields],
         )
 
 
