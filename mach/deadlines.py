@@ -136,17 +136,14 @@ def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
     """Store each claimed row's next alert moment and level in one statement: Django's
     `bulk_update` builds a CASE expression per row, which cost most of a large sweep's time
     (bench/results/national-notes.md)."""
-    quote = connection.ops.quote_name
-    table = quote(kind.model._meta.db_table)
-    pk = kind.model._meta.pk
-    assert pk is not None and pk.column is not None
-    key = quote(pk.column)
-    moment, level = (quote(_column(kind, name)) for name in ("next_alert_at", "alert_level"))
+    meta = kind.model._meta
+    fields = [meta.pk, meta.get_field("next_alert_at"), meta.get_field("alert_level")]
+    key, moment, level = (_quoted(field) for field in fields)
+    table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {moment} = advanced.moment, {level} = advanced.level "
-            "FROM unnest(%s::bigint[], %s::timestamptz[], %s::smallint[]) "
-            "AS advanced(id, moment, level) "
+            f"FROM unnest({_arrays(fields)}) AS advanced(id, moment, level) "
             f"WHERE {table}.{key} = advanced.id",
             [
                 [row.pk for row in rows],
@@ -163,21 +160,23 @@ def _insert_alerts(alerts: list[Alert]) -> None:
     (bench/results/national-notes.md). Alert's columns are text, integers and moments, which
     psycopg adapts as they are."""
     fields = [field for field in Alert._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in fields if field.column)
-    arrays = ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
+    names = ", ".join(_quoted(field) for field in fields)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(Alert._meta.db_table)} ({names}) "
-            f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING",
+            f"INSERT INTO {connection.ops.quote_name(Alert._meta.db_table)} ({names}) "
+            f"SELECT * FROM unnest({_arrays(fields)}) ON CONFLICT DO NOTHING",
             [[field.pre_save(alert, True) for alert in alerts] for field in fields],
         )
 
 
-def _column(kind: DeadlineKind, name: str) -> str:
-    field = kind.model._meta.get_field(name)
+def _quoted(field: Any) -> str:
     assert isinstance(field, models.Field) and field.column is not None
-    return field.column
+    return connection.ops.quote_name(field.column)
+
+
+def _arrays(fields: list[Any]) -> str:
+    """One array parameter per field, cast to an array of its column's type (for unnest)."""
+    return ", ".join(f"%s::{field.cast_db_type(connection)}[]" for field in fields)
 
 
 def _enqueue_alert_delivery() -> None:

@@ -506,7 +506,11 @@ class _Rollup:
             cell[2].extend(figure.lateness)
 
     def of(self, source: str, key: str) -> list[tuple[WeekTeam, list[Any]]]:
-        return sorted(self.cells.get((source, key), {}).items(), key=_cell_order)
+        """The cells of one figure in week and team order, each's lateness sorted."""
+        cells = self.cells.get((source, key), {})
+        for _, _, lateness in cells.values():
+            lateness.sort()
+        return sorted(cells.items(), key=_cell_order)
 
     def team_ids(self) -> set[int]:
         return {team for cells in self.cells.values() for (_, team) in cells if team is not None}
@@ -546,8 +550,8 @@ def report(period: Period, *, now: datetime | None = None) -> Report:
                     slug(team),
                     count,
                     met,
-                    _rounded(percentile(sorted(late), 0.5)),
-                    _rounded(percentile(sorted(late), 0.9)),
+                    _rounded(percentile(late, 0.5)),
+                    _rounded(percentile(late, 0.9)),
                 )
                 for (week, team), (count, met, late) in rollup.of(FigureSource.CLOCK, kind.key)
             ],
