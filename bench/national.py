@@ -10,7 +10,8 @@ without reading them back. The shares follow a council's year (see `SHARES`); on
 (`CHRONOLOGY_FAMILY`) is given 40 chronology entries across two siblings and their household.
 
 Then, in-process through Django's test client (the view, its queries and its template, no web
-server), it measures p50/p95 of: the worklist, `GET /api/v1/contacts/?overdue=true`, that
+server) with the service's production settings (DEBUG off; `--debug` for the development
+ones), it measures p50/p95 of: the worklist, `GET /api/v1/contacts/?overdue=true`, that
 child's chronology, the oversight queue, a domestic-abuse triage meeting with 30 items on its
 agenda, the alerts list and the dashboard for a quarter; a sweep with 10,000 due rows and an
 idle sweep; and queries per page at two page sizes. Where a figure misses its target, the plan
@@ -20,11 +21,14 @@ of the slowest query is written with it. Prints a JSON report and writes it to b
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -37,7 +41,7 @@ sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
 import synthetic  # noqa: E402
-from contacts import latency_summary, recreate_database  # noqa: E402
+from contacts import bench_environment, latency_summary, recreate_database  # noqa: E402
 
 AGENDA = 30
 SWEEP_DUE = 10_000
@@ -842,23 +846,15 @@ def profile_sweep(due: int) -> list[str]:
     return [line for line in out.getvalue().splitlines() if line.strip()]
 
 
-def prepare(url: str, keep: bool) -> None:
-    """The database, migrated, with the bench's users; the environment of this process."""
-    import secrets
-
+def prepare(url: str, keep: bool, debug: bool) -> None:
+    """The database, migrated, with the bench's users; the environment of this process: the
+    service's production settings (DEBUG off, static files collected to a scratch folder), as
+    the load and floor benchmarks serve, or the development ones (`--debug`)."""
     if not keep:
         recreate_database(url)
-    os.environ.update(
-        {
-            "DATABASE_URL": url,
-            "DATABASE_APP_ROLE": urlsplit(url).username or "postgres",
-            "DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "mach.settings",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "LOG_LEVEL": "WARNING",
-            "THROTTLE_RATE_USER": "1000000/second",
-        }
-    )
+    static_root = tempfile.mkdtemp(prefix="mach-national-static-")
+    atexit.register(shutil.rmtree, static_root, ignore_errors=True)
+    os.environ.update(bench_environment(argparse.Namespace(debug=debug), url, static_root))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=BASE_DIR, check=True
     )
@@ -880,15 +876,19 @@ def main() -> None:
     parser.add_argument(
         "--keep-data", action="store_true", help="measure what an earlier run loaded"
     )
+    parser.add_argument("--debug", action="store_true", help="development settings (DEBUG on)")
     args = parser.parse_args()
     url = bench_url()
     report: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(),
         "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
         "database": urlsplit(url).path.lstrip("/"),
-        "settings": "development (DEBUG on), in-process test client",
+        "settings": (
+            f"{'development (DEBUG on)' if args.debug else 'production (DEBUG off)'}, "
+            "in-process test client"
+        ),
     }
-    prepare(url, args.keep_data)
+    prepare(url, args.keep_data, args.debug)
     from mach.models import (
         Contact,
         Person,
