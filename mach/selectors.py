@@ -73,6 +73,18 @@ def with_people(contacts: QuerySet[Contact], *, as_lists: bool = False) -> Query
     )
 
 
+def children_named(lookup: str) -> Prefetch:
+    """Prefetch of the contacts' children at `lookup` (their links to contacts), in position
+    order, with only what a list shows of them: their names."""
+    return Prefetch(
+        lookup,
+        queryset=ContactPerson.objects.filter(role=Kind.CHILD)
+        .select_related("person")
+        .only("contact", "person__first_name", "person__last_name")
+        .order_by("position", "id"),
+    )
+
+
 def worklist(user: User, *, state: str = "", rag: str = "", team: str = "") -> Worklist:
     """Open contacts the user may see: overdue first, then red ones (RAG is the priority within
     the decision window, and a contact with an immediate safety concern is red from intake),
@@ -149,15 +161,7 @@ class Worklist:
             self.contacts.filter(pk__in=ids)
             .select_related("team")
             .only("state", "rag", "decision_due_at", "team__name")
-            .prefetch_related(
-                Prefetch(
-                    "contact_people",
-                    queryset=ContactPerson.objects.filter(role=Kind.CHILD)
-                    .select_related("person")
-                    .only("contact", "person__first_name", "person__last_name")
-                    .order_by("position", "id"),
-                )
-            )
+            .prefetch_related(children_named("contact_people"))
         )
         return sorted(rows, key=lambda contact: position[contact.pk])
 
