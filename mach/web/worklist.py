@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from .. import selectors
@@ -19,7 +18,7 @@ from ..models import OPEN_STATES, Contact, Rag, State, Team
 from ..permissions import CHILD_READERS
 from .forms import Field, read_filters
 from .pages import page, signed_in_user
-from .rows import contact_cells
+from .rows import contact_cells, url_by_id
 
 PAGE_SIZE = 25
 
@@ -58,21 +57,22 @@ def worklist(request: HttpRequest) -> HttpResponse:
         via=request.path,
     )
     now = timezone.now()
+    url_of = url_by_id("web:contact")
     return render(
         request,
         "mach/worklist.html",
         {
             "filters": filters,
             "listing": listing,
-            "rows": [_row(contact, now) for contact in listing],
+            "rows": [_row(contact, url_of(contact.pk), now) for contact in listing],
             "filter_query": urlencode(chosen),
             "error_summary": [(item.anchor, item.error) for item in filters if item.error],
         },
     )
 
 
-def _row(contact: Contact, now: datetime) -> dict[str, Any]:
-    return contact_cells(contact, reverse("web:contact", args=[contact.pk]), now) | {
+def _row(contact: Contact, url: str, now: datetime) -> dict[str, Any]:
+    return contact_cells(contact, url, now) | {
         "rag": contact.rag,
         "rag_label": contact.get_rag_display(),
         "state": contact.state,
