@@ -159,6 +159,7 @@ class Worklist:
         position = {pk: index for index, pk in enumerate(ids)}
         rows = (
             self.contacts.filter(pk__in=ids)
+            .order_by()
             .select_related("team")
             .only("state", "rag", "decision_due_at", "team__name")
             .prefetch_related(children_named("contact_people"))

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,10 +27,16 @@ PAGE_SIZE = 25
 def worklist(request: HttpRequest) -> HttpResponse:
     """Open contacts, overdue first then by deadline, filtered by state, RAG and team."""
     user = signed_in_user(request)
-    # The teams holding open contacts (what the list shows), found through a partial index.
-    teams = Team.objects.filter(
-        Exists(Contact.objects.filter(team=OuterRef("pk"), state__in=OPEN_STATES))
-    )
+    # The teams holding open contacts (what the list shows), each found by one probe of a
+    # partial index: a subquery with a LIMIT, since PostgreSQL turns an EXISTS into a semi-join
+    # that reads every open contact (10,000 at a million contacts: 6 ms, for two teams).
+    teams = Team.objects.alias(
+        open_contact=Subquery(
+            Contact.objects.filter(team=OuterRef("pk"), state__in=OPEN_STATES)
+            .order_by()
+            .values("pk")[:1]
+        )
+    ).filter(open_contact__isnull=False)
     filters = [
         Field(
             "state",
