@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mach import selectors as core_selectors
 from mach import timescales
-from mach.models import Contact, ContactPerson, Kind, User
+from mach.models import Contact, User
 from mach.services.referrals import twelve_months_before
 from mach.workflows import Entry
 
@@ -85,15 +85,7 @@ def awaiting_oversight(user: User) -> QuerySet[Screening]:
             "contact__decision_due_at",
             "screened_by__username",
         )
-        .prefetch_related(
-            Prefetch(
-                "contact__contact_people",
-                queryset=ContactPerson.objects.filter(role=Kind.CHILD)
-                .select_related("person")
-                .only("contact", "person__first_name", "person__last_name")
-                .order_by("position", "id"),
-            )
-        )
+        .prefetch_related(core_selectors.children_named("contact__contact_people"))
         # Counted per row, not by a join and GROUP BY over every waiting screening, so that a
         # page walks the queue's index and stops.
         .annotate(

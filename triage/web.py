@@ -27,7 +27,7 @@ from mach.web import links
 from mach.web.children import chronology_rows
 from mach.web.forms import Field, bind, run_form
 from mach.web.pages import FormPage, form_page, page, signed_in_user
-from mach.web.rows import contact_cells, deadline
+from mach.web.rows import contact_cells, deadline, url_by_id
 
 from . import selectors, services
 from .api.feedback import FeedbackGivenSerializer
@@ -231,16 +231,20 @@ def oversight_queue(request: HttpRequest) -> HttpResponse:
         via=request.path,
     )
     now = timezone.now()
+    url_of = url_by_id("triage:oversight")
     return render(
         request,
         "triage/oversight_queue.html",
-        {"listing": listing, "rows": [_queue_row(item, now) for item in listing]},
+        {
+            "listing": listing,
+            "rows": [_queue_row(item, url_of(item.contact_id), now) for item in listing],
+        },
     )
 
 
-def _queue_row(screening: Screening, now: datetime) -> dict[str, Any]:
+def _queue_row(screening: Screening, url: str, now: datetime) -> dict[str, Any]:
     contact = screening.contact
-    return contact_cells(contact, reverse("triage:oversight", args=[contact.pk]), now) | {
+    return contact_cells(contact, url, now) | {
         "rag": screening.rag,
         "rag_label": screening.get_rag_display(),
         "level": screening.threshold_level,

@@ -4,10 +4,12 @@ cell) spends most of its time there; the template then only places what a row ho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from ..models import Contact
@@ -32,6 +34,16 @@ def deadline(due: datetime, now: datetime) -> Deadline:
         left=describe_time_left(due, now),
         past=due < now,
     )
+
+
+def url_by_id(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for every row of a page at the cost of one reverse: the URL
+    of a sentinel id, split around it (a reverse is tens of microseconds, a page has dozens).
+    Only for a URL whose one argument is an `<int:...>`; call it once per request, since the
+    URL's prefix belongs to the request."""
+    sentinel = "9876543210"
+    head, tail = reverse(name, args=[int(sentinel)]).split(sentinel)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 def contact_cells(contact: Contact, url: str, now: datetime) -> dict[str, Any]:

@@ -7,10 +7,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 
 from .. import selectors
@@ -19,7 +18,7 @@ from ..models import OPEN_STATES, Contact, Rag, State, Team
 from ..permissions import CHILD_READERS
 from .forms import Field, read_filters
 from .pages import page, signed_in_user
-from .rows import contact_cells
+from .rows import contact_cells, url_by_id
 
 PAGE_SIZE = 25
 
@@ -28,10 +27,16 @@ PAGE_SIZE = 25
 def worklist(request: HttpRequest) -> HttpResponse:
     """Open contacts, overdue first then by deadline, filtered by state, RAG and team."""
     user = signed_in_user(request)
-    # The teams holding open contacts (what the list shows), found through a partial index.
-    teams = Team.objects.filter(
-        Exists(Contact.objects.filter(team=OuterRef("pk"), state__in=OPEN_STATES))
-    )
+    # The teams holding open contacts (what the list shows), each found by one probe of a
+    # partial index: a subquery with a LIMIT, since PostgreSQL turns an EXISTS into a semi-join
+    # that reads every open contact (10,000 at a million contacts: 6 ms, for two teams).
+    teams = Team.objects.alias(
+        open_contact=Subquery(
+            Contact.objects.filter(team=OuterRef("pk"), state__in=OPEN_STATES)
+            .order_by()
+            .values("pk")[:1]
+        )
+    ).filter(open_contact__isnull=False)
     filters = [
         Field(
             "state",
@@ -58,21 +63,22 @@ def worklist(request: HttpRequest) -> HttpResponse:
         via=request.path,
     )
     now = timezone.now()
+    url_of = url_by_id("web:contact")
     return render(
         request,
         "mach/worklist.html",
         {
             "filters": filters,
             "listing": listing,
-            "rows": [_row(contact, now) for contact in listing],
+            "rows": [_row(contact, url_of(contact.pk), now) for contact in listing],
             "filter_query": urlencode(chosen),
             "error_summary": [(item.anchor, item.error) for item in filters if item.error],
         },
     )
 
 
-def _row(contact: Contact, now: datetime) -> dict[str, Any]:
-    return contact_cells(contact, reverse("web:contact", args=[contact.pk]), now) | {
+def _row(contact: Contact, url: str, now: datetime) -> dict[str, Any]:
+    return contact_cells(contact, url, now) | {
         "rag": contact.rag,
         "rag_label": contact.get_rag_display(),
         "state": contact.state,

@@ -62,6 +62,24 @@ def test_red_contacts_come_next_after_overdue_ones_red_from_intake(
     assert _references(html) == [overdue.reference, red.json()["reference"], soon.reference]
 
 
+def test_pages_keep_the_order_overdue_then_red_then_the_rest_across_their_boundary(
+    worker: User, signed_in: SignedIn
+) -> None:
+    now = timezone.now()
+    rest = [ContactFactory(decision_due_at=now + timedelta(hours=1 + n)) for n in range(12)]
+    red = [
+        ContactFactory(rag="red", decision_due_at=now + timedelta(hours=2 + n)) for n in range(9)
+    ]
+    overdue = [ContactFactory(decision_due_at=now - timedelta(hours=9 - n)) for n in range(8)]
+    client = signed_in(worker)
+
+    shown = _references(page_text(client.get("/worklist/"))) + _references(
+        page_text(client.get("/worklist/?page=2"))
+    )
+
+    assert shown == [contact.reference for contact in overdue + red + rest]
+
+
 @pytest.mark.parametrize(
     ("due_in", "words"),
     [

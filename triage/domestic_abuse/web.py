@@ -26,6 +26,7 @@ from mach.models import AccessLog, AgencyType, Contact, Person, Role, User
 from mach.permissions import CHILD_READERS, MACH_WORKERS
 from mach.web.forms import Field, bind, place_bound_forms, run_form
 from mach.web.pages import FormPage, form_page, page, signed_in_user
+from mach.web.rows import url_by_id
 
 from . import services
 from .api import (
@@ -349,9 +350,11 @@ def _items(notifications: list[DomesticAbuseNotification]) -> list[dict[str, Any
     each attribute the template looks up through the link and the history costs more there
     than here."""
     found = histories(notifications)
+    url_of = url_by_id("triage:da-notification")
     return [
         {
             "notification": notification,
+            "url": url_of(notification.pk),
             "people": [
                 _person_row(link, found[(notification.pk, link.person_id)])
                 for link in notification.people.all()
