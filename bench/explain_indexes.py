@@ -46,7 +46,7 @@ def plan(sql: str, *, without: str | None = None) -> list[str]:
 
 
 def main() -> None:
-    national.prepare(national.bench_url(), True)
+    national.prepare(national.bench_url(), True, debug=False)
     from django.utils import timezone
 
     from mach import metrics
@@ -69,6 +69,11 @@ def main() -> None:
             "screening_awaiting_due_idx",
             "the oversight queue page",
             ['FROM "triage_screening"', '"triage_screening"."oversight_due_at" ASC', "LIMIT"],
+        ),
+        (
+            "screening_awaiting_team_idx",
+            "the oversight queue page",
+            ["SELECT COUNT(*)", '"triage_screening"."team_id" IN'],
         ),
         ("alert_open_recent_idx", "the alerts API", ['FROM "mach_alert"', "LIMIT"]),
         (

@@ -324,6 +324,7 @@ def load_contacts(
         f"{series} WHERE {screened}",
         {
             "contact_id": "g",
+            "team_id": str(users["team"]),
             "state": f"CASE WHEN {is_open} THEN 'submitted' ELSE 'agreed' END",
             "threshold_level": f"CASE WHEN {referred} THEN 4 ELSE 2 END",
             "rag": "'amber'",

@@ -637,6 +637,7 @@ def load_contacts(count: int, *, decisions: Decisions, batch: int = 5_000) -> di
             screenings.append(
                 Screening(
                     contact=contact,
+                    team_id=contact.team_id,
                     state=ScreeningState.AGREED,
                     threshold_level=4 if plan.referred else 2,
                     rag=contact.rag or "amber",

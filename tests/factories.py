@@ -212,6 +212,7 @@ class ScreeningFactory(factory.django.DjangoModelFactory):
         model = Screening
 
     contact = factory.SubFactory(ContactFactory)
+    team = factory.LazyAttribute(lambda screening: screening.contact.team)
     threshold_level = 4
     rag = "amber"
     childs_voice = "She is scared when her dad shouts."

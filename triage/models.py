@@ -44,6 +44,14 @@ class Screening(Timed):
     """
 
     contact = models.ForeignKey("mach.Contact", on_delete=models.PROTECT, related_name="screenings")
+    # The contact's team when it was screened, kept on the screening so that the oversight
+    # queue is counted from one index (issue 17: joining every waiting screening to its contact
+    # for the team was most of the page at a million contacts). A contact's team changes only
+    # at intake, before any screening, and at its decision, after oversight
+    # (`mach.services.route_to_open_case`), so a waiting screening's team is its contact's.
+    team = models.ForeignKey(
+        "mach.Team", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     state = FSMField(
         max_length=16,
         choices=ScreeningState.choices,
@@ -106,6 +114,12 @@ class Screening(Timed):
                 fields=["oversight_due_at", "id"],
                 condition=Q(state=ScreeningState.SUBMITTED),
                 name="screening_awaiting_due_idx",
+            ),
+            # A team's queue: counted from this index alone, and one team's page walks it.
+            models.Index(
+                fields=["team", "oversight_due_at", "id"],
+                condition=Q(state=ScreeningState.SUBMITTED),
+                name="screening_awaiting_team_idx",
             ),
             # The dashboard summary recounts a day's screenings and oversight clocks by these.
             models.Index(fields=["submitted_at"], name="screening_submitted_idx"),

@@ -71,7 +71,7 @@ def awaiting_oversight(user: User) -> QuerySet[Screening]:
     return (
         Screening.objects.filter(
             state=ScreeningState.SUBMITTED,
-            contact__team_id__in=core_selectors.team_ids_managed_by(user),
+            team_id__in=core_selectors.team_ids_managed_by(user),
         )
         .select_related("contact", "screened_by")
         .only(

@@ -126,6 +126,7 @@ def screening_submit(
         due = timescales.add_working_days(now, oversight_working_days())
         screening = Screening(
             contact=contact,
+            team_id=contact.team_id,
             threshold_level=threshold_level,
             rag=rag,
             childs_voice=childs_voice,
