@@ -138,21 +138,21 @@ def _sweep_batch(
         )
         if not claimed:
             return 0
-        alerts = []
+        alerts: list[dict[str, Any]] = []
         for row in claimed:
             assert row.next_alert_at is not None
             level = min(row.alert_level + 1, AlertLevel.ESCALATED)
             prefix = "" if level == AlertLevel.OVERDUE else "ESCALATED: "
             alerts.append(
-                Alert(
-                    kind=kind.key,
-                    level=level,
-                    content_type=content_type,
-                    object_id=row.pk,
-                    team_id=kind.team_id(row),
-                    due_at=row.next_alert_at,
-                    message=f"{prefix}{kind.describe(row)}"[:300],
-                )
+                {
+                    "kind": kind.key,
+                    "level": level,
+                    "content_type": content_type.pk,
+                    "object_id": row.pk,
+                    "team": kind.team_id(row),
+                    "due_at": row.next_alert_at,
+                    "message": f"{prefix}{kind.describe(row)}"[:300],
+                }
             )
             row.next_alert_at = (
                 calendar.add_working_days(row.next_alert_at, 1)
@@ -192,19 +192,27 @@ def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
         )
 
 
-def _insert_alerts(alerts: list[Alert]) -> None:
+def _insert_alerts(alerts: list[dict[str, Any]]) -> None:
     """Write the alerts in one `INSERT ... SELECT FROM unnest(...)`, a column an array, leaving
-    any already raised (same item, kind and level) as it is. Django's `bulk_create` prepared
-    each value of each alert on its own, most of what was left of a large sweep's time
-    (bench/results/national-notes.md). Alert's columns are text, integers and moments, which
-    psycopg adapts as they are."""
+    any already raised (same item, kind and level) as it is. Each alert gives the same fields,
+    by name (a foreign key by its id); the other columns take a new alert's values, once for
+    the batch (its `created_at` one moment). Django's `bulk_create` prepared each value of each
+    alert on its own, and an `Alert` built for each was what came next in a large sweep's
+    profile (bench/results/national-notes.md). Alert's columns are text, integers and moments,
+    which psycopg adapts as they are."""
     fields = [field for field in Alert._meta.concrete_fields if not field.primary_key]
     names = ", ".join(_quoted(field) for field in fields)
+    new = Alert()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Alert._meta.db_table)} ({names}) "
             f"SELECT * FROM unnest({_arrays(fields)}) ON CONFLICT DO NOTHING",
-            [[field.pre_save(alert, True) for alert in alerts] for field in fields],
+            [
+                [alert[field.name] for alert in alerts]
+                if field.name in alerts[0]
+                else [field.pre_save(new, True)] * len(alerts)
+                for field in fields
+            ],
         )
 
 
