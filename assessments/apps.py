@@ -41,6 +41,7 @@ class AssessmentsConfig(AppConfig):
                     f"Assessment {assessment.pk} (referral of "
                     f"{_day(assessment.started_on)}) was due {_day(assessment.due_on)}"
                 ),
+                reads=("started_on", "due_on", "team"),
                 due_field="due_on",
                 done_field="authorised_at",
             )
@@ -54,7 +55,7 @@ class AssessmentsConfig(AppConfig):
                     f"Assessment action for {action.owner} was due {_day(action.due_on)}"
                 ),
                 team_id=lambda action: action.assessment.team_id,
-                select_related=("assessment",),
+                reads=("owner", "due_on", "assessment__team"),
                 due_field="due_on",
                 done_field="completed_on",
                 team_field="assessment__team_id",

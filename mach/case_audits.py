@@ -81,7 +81,7 @@ def register() -> None:
                 f"{action.owner} was due {action.due_date:%d %b %Y}"
             ),
             team_id=lambda action: action.audit.team_id,
-            select_related=("audit",),
+            reads=("owner", "due_date", "audit__team"),
             due_field="due_date",
             done_field="completed_on",
             team_field="audit__team_id",

@@ -60,7 +60,12 @@ def register_core_kinds() -> None:
                 f"{_local_date(referral.previous_referral.referral_date)}"
             ),
             escalates=False,
-            select_related=("contact", "previous_referral"),
+            reads=(
+                "contact__id",
+                "referral_date",
+                "previous_referral__referral_date",
+                "team",
+            ),
         )
     )
 
@@ -72,17 +77,43 @@ def sweep(*, now: datetime, only_ids: Iterable[int] | None = None, kind_key: str
     that a contact already overdue when recorded is alerted at once rather than at the next
     beat). Safe to run concurrently and repeatedly.
     """
+    kinds = [kind for kind in registered_kinds() if not kind_key or kind.key == kind_key]
+    if only_ids is None:
+        kinds = _kinds_due(kinds, now=now)
+    if not kinds:
+        return 0
     calendar = WorkingCalendar.current()
     claimed = 0
-    for kind in registered_kinds():
-        if kind_key and kind.key != kind_key:
-            continue
+    for kind in kinds:
         while True:
             count = _sweep_batch(kind, now=now, calendar=calendar, only_ids=only_ids)
             claimed += count
             if count < SWEEP_BATCH_SIZE:
                 break
     return claimed
+
+
+def _kinds_due(kinds: list[DeadlineKind], *, now: datetime) -> list[DeadlineKind]:
+    """The kinds with a row due at `now`, asked in one round trip: an `EXISTS` per kind, each a
+    probe of its partial index on `next_alert_at`. Most sweeps find nothing due, and claiming
+    took a `SELECT ... JOIN ... FOR UPDATE SKIP LOCKED` per kind, ten times as long to plan as
+    to run (bench/results/national-notes.md).
+
+    Each probe reads its table, not the kind's default manager: a manager can only narrow
+    what the claim sees, so a probe that finds a row the claim does not costs that one claim;
+    and the probes' SQL is written, not compiled by the ORM, which cost more than the query.
+    """
+    if not kinds:
+        return []
+    probes = [
+        f"EXISTS(SELECT 1 FROM {connection.ops.quote_name(kind.model._meta.db_table)} "
+        f"WHERE {_quoted(kind.model._meta.get_field('next_alert_at'))} <= %s)"
+        for kind in kinds
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(probes)}", [now] * len(kinds))
+        found = cursor.fetchone()
+    return [kind for kind, due in zip(kinds, found, strict=True) if due]
 
 
 def _sweep_batch(
@@ -97,28 +128,31 @@ def _sweep_batch(
         rows = kind.model._default_manager.filter(next_alert_at__lte=now)
         if only_ids is not None:
             rows = rows.filter(pk__in=list(only_ids))
+        if relations := _relations(kind.reads):
+            # Only these: `select_related()` with none named joins every non-null foreign key.
+            rows = rows.select_related(*relations)
         claimed = list(
-            rows.select_related(*kind.select_related)
+            rows.only("next_alert_at", "alert_level", *kind.reads)
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("next_alert_at")[:SWEEP_BATCH_SIZE]
         )
         if not claimed:
             return 0
-        alerts = []
+        alerts: list[dict[str, Any]] = []
         for row in claimed:
             assert row.next_alert_at is not None
             level = min(row.alert_level + 1, AlertLevel.ESCALATED)
             prefix = "" if level == AlertLevel.OVERDUE else "ESCALATED: "
             alerts.append(
-                Alert(
-                    kind=kind.key,
-                    level=level,
-                    content_type=content_type,
-                    object_id=row.pk,
-                    team_id=kind.team_id(row),
-                    due_at=row.next_alert_at,
-                    message=f"{prefix}{kind.describe(row)}"[:300],
-                )
+                {
+                    "kind": kind.key,
+                    "level": level,
+                    "content_type": content_type.pk,
+                    "object_id": row.pk,
+                    "team": kind.team_id(row),
+                    "due_at": row.next_alert_at,
+                    "message": f"{prefix}{kind.describe(row)}"[:300],
+                }
             )
             row.next_alert_at = (
                 calendar.add_working_days(row.next_alert_at, 1)
@@ -130,6 +164,11 @@ def _sweep_batch(
         _insert_alerts(alerts)
         transaction.on_commit(_enqueue_alert_delivery, robust=True)
     return len(claimed)
+
+
+def _relations(paths: Iterable[str]) -> list[str]:
+    """The relations that lookup paths cross: `contact__team` crosses `contact`."""
+    return sorted({path.rpartition("__")[0] for path in paths} - {""})
 
 
 def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
@@ -153,19 +192,27 @@ def _advance(kind: DeadlineKind, rows: list[Any]) -> None:
         )
 
 
-def _insert_alerts(alerts: list[Alert]) -> None:
+def _insert_alerts(alerts: list[dict[str, Any]]) -> None:
     """Write the alerts in one `INSERT ... SELECT FROM unnest(...)`, a column an array, leaving
-    any already raised (same item, kind and level) as it is. Django's `bulk_create` prepared
-    each value of each alert on its own, most of what was left of a large sweep's time
-    (bench/results/national-notes.md). Alert's columns are text, integers and moments, which
-    psycopg adapts as they are."""
+    any already raised (same item, kind and level) as it is. Each alert gives the same fields,
+    by name (a foreign key by its id); the other columns take a new alert's values, once for
+    the batch (its `created_at` one moment). Django's `bulk_create` prepared each value of each
+    alert on its own, and an `Alert` built for each was what came next in a large sweep's
+    profile (bench/results/national-notes.md). Alert's columns are text, integers and moments,
+    which psycopg adapts as they are."""
     fields = [field for field in Alert._meta.concrete_fields if not field.primary_key]
     names = ", ".join(_quoted(field) for field in fields)
+    new = Alert()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Alert._meta.db_table)} ({names}) "
             f"SELECT * FROM unnest({_arrays(fields)}) ON CONFLICT DO NOTHING",
-            [[field.pre_save(alert, True) for alert in alerts] for field in fields],
+            [
+                [alert[field.name] for alert in alerts]
+                if field.name in alerts[0]
+                else [field.pre_save(new, True)] * len(alerts)
+                for field in fields
+            ],
         )
 
 

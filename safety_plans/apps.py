@@ -33,6 +33,7 @@ class SafetyPlansConfig(AppConfig):
                 describe=lambda plan: (
                     f"The review of safety plan {plan.pk} was due {plan.review_due_date:%d %b %Y}"
                 ),
+                reads=("review_due_date", "team"),
             )
         )
         workflows.register_chronology_source("safety_plans", selectors.plan_entries)

@@ -70,6 +70,7 @@ class StrategyMeetingsConfig(AppConfig):
                     f"Strategy discussion {discussion.pk} was due "
                     f"{timezone.localtime(discussion.due_at):%d %b %Y %H:%M}"
                 ),
+                reads=("due_at", "team"),
                 due_field="due_at",
                 done_field="held_at",
             )
@@ -83,7 +84,7 @@ class StrategyMeetingsConfig(AppConfig):
                     f"Strategy discussion action for {action.owner} was due {_day(action.due_date)}"
                 ),
                 team_id=lambda action: action.discussion.team_id,
-                select_related=("discussion",),
+                reads=("owner", "due_date", "discussion__team"),
                 due_field="due_date",
                 done_field="completed_on",
                 team_field="discussion__team_id",
@@ -98,6 +99,7 @@ class StrategyMeetingsConfig(AppConfig):
                     f"Initial child protection conference {conference.pk} was due "
                     f"{_day(conference.due_date)}"
                 ),
+                reads=("due_date", "team"),
                 due_field="due_date",
                 done_field="held_on",
             )

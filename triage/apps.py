@@ -42,7 +42,7 @@ def _register_deadlines() -> None:
                 f"Oversight of the screening of {screening.contact.reference} is overdue"
             ),
             team_id=lambda screening: screening.contact.team_id,
-            select_related=("contact",),
+            reads=("contact__id", "contact__team"),
             due_field="oversight_due_at",
             done_field="overseen_at",
             team_field="contact__team_id",
@@ -58,7 +58,7 @@ def _register_deadlines() -> None:
                 f"{request.contact.reference}"
             ),
             team_id=lambda request: request.contact.team_id,
-            select_related=("contact",),
+            reads=("agency", "contact__id", "contact__team"),
             due_field="due_at",
             done_field="responded_at",
             team_field="contact__team_id",
@@ -73,7 +73,7 @@ def _register_deadlines() -> None:
                 f"Feedback to the referrer of contact {feedback.contact.reference} is overdue"
             ),
             team_id=lambda feedback: feedback.contact.team_id,
-            select_related=("contact",),
+            reads=("contact__id", "contact__team"),
             due_field="due_at",
             done_field="sent_at",
             team_field="contact__team_id",

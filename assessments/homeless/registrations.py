@@ -37,6 +37,7 @@ def register() -> None:
                 f"Joint assessment of homeless presentation {presentation.pk} was due "
                 f"{presentation.assessment_due_date:%d %b %Y}"
             ),
+            reads=("assessment_due_date", "team"),
         )
     )
     # Open until decided, and after a decision that keeps children's services involved (s20

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
+from pytest_django import DjangoAssertNumQueries
 
 from mach.deadlines import sweep
 from mach.models import Alert, Contact, User
@@ -37,6 +38,16 @@ def test_nothing_is_raised_before_the_deadline(social_worker: User) -> None:
 
     assert sweep(now=DUE.replace(hour=9, minute=59)) == 0
     assert not Alert.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_sweep_with_nothing_due_asks_the_database_once(
+    social_worker: User, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    _contact(social_worker)
+
+    with django_assert_num_queries(1):
+        assert sweep(now=DUE.replace(hour=9, minute=59)) == 0
 
 
 @pytest.mark.django_db

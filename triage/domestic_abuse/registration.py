@@ -36,6 +36,7 @@ def register() -> None:
                 f"Domestic-abuse notification {notification.police_reference} has waited more "
                 "than one working day for triage"
             ),
+            reads=("police_reference", "team"),
         )
     )
     workflows.register_deadline_kind(
@@ -48,7 +49,7 @@ def register() -> None:
                 f"was to be told by {timezone.localtime(notice.due_at):%d %b %Y %H:%M}"
             ),
             team_id=lambda notice: notice.notification.team_id,
-            select_related=("notification",),
+            reads=("notification__police_reference", "due_at", "notification__team"),
         )
     )
     workflows.register_chronology_source("domestic_abuse", selectors.chronology_entries)

@@ -27,7 +27,7 @@ def register() -> None:
                 f"{timezone.localtime(handover.oversight_due_at):%d %b %Y %H:%M}"
             ),
             team_id=lambda handover: handover.contact.team_id,
-            select_related=("contact",),
+            reads=("contact__id", "oversight_due_at", "contact__team"),
         )
     )
     workflows.register_chronology_source("edt_handover", selectors.edt_entries)
