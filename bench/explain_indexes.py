@@ -46,7 +46,7 @@ def plan(sql: str, *, without: str | None = None) -> list[str]:
 
 
 def main() -> None:
-    national.prepare(national.bench_url(), True, debug=False)
+    national.prepare(national.bench_url(), True)
     from django.utils import timezone
 
     from mach import metrics

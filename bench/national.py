@@ -847,7 +847,7 @@ def profile_sweep(due: int) -> list[str]:
     return [line for line in out.getvalue().splitlines() if line.strip()]
 
 
-def prepare(url: str, keep: bool, debug: bool) -> None:
+def prepare(url: str, keep: bool, debug: bool = False) -> None:
     """The database, migrated, with the bench's users; the environment of this process: the
     service's production settings (DEBUG off, static files collected to a scratch folder), as
     the load and floor benchmarks serve, or the development ones (`--debug`)."""
