@@ -47,7 +47,9 @@ class Alert(models.Model):
 
     kind = models.CharField(max_length=64)
     level = models.PositiveSmallIntegerField(choices=AlertLevel.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # No index of its own: `alert_once_per_level` leads with it, and a sweep writes every alert
+    # into each index (issue 17).
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.PositiveBigIntegerField()
     item = GenericForeignKey("content_type", "object_id")
     team = models.ForeignKey("mach.Team", null=True, on_delete=models.PROTECT, related_name="+")
