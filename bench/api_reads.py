@@ -6,7 +6,8 @@
 Uses `bench/national.py`'s database (the configured one with `_national_bench` appended) and,
 with `--load N`, recreates it with N contacts first; without, it measures what is there. In
 process, through DRF's APIClient with a worker's token (as national.py measures them): p50/p95
-of each read, its queries and their SQL time. Run it alternately from two checkouts on the
+of each read, the CPU time this process spent on it (steadier than the time on a busy
+machine), its queries and their SQL time. Run it alternately from two checkouts on the
 same database to compare code before and after; `--save-bodies` writes each response so the
 two can be compared byte for byte, and `--profile` prints a cProfile of 20 calls of each.
 """
@@ -19,6 +20,7 @@ import io
 import json
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -49,18 +51,21 @@ def measure(rounds: int, profile: bool, bodies: Path | None) -> dict[str, Any]:
     for name, path in reads().items():
         for _ in range(3):
             api.get(path)
-        latencies = []
+        latencies, cpu = [], []
         load_before = os.getloadavg()[0]
         for _ in range(rounds):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = api.get(path)
             latencies.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             if response.status_code != 200:
                 raise RuntimeError(f"{path} answered {response.status_code}")
         with CaptureQueriesContext(connection) as captured:
             response = api.get(path)
         report[name] = {
             **latency_summary(latencies),
+            # This process's CPU time per request: its own work, whatever else the cores run.
+            "cpu_p50_ms": round(statistics.median(cpu) * 1000, 1),
             "queries": len(captured),
             "sql_ms": round(sum(float(q["time"]) for q in captured.captured_queries) * 1000, 1),
             "bytes": len(response.content),
