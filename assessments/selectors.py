@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mach.models import User
 from mach.permissions import CHILD_READERS
-from mach.workflows import CensusAssessment, CensusS47, Entry
+from mach.workflows import CensusAssessment, CensusS47, Entry, choice_label
 
 from .models import Assessment, AssessmentOutcome, AssessmentState
 
@@ -21,22 +21,23 @@ CLOSING_OUTCOMES: dict[str, str] = {
 
 
 def assessment_entries(person_ids: Sequence[int]) -> list[Entry]:
+    assessments = Assessment.objects.filter(child_id__in=person_ids).values_list(
+        "id", "child_id", "state", "due_on", "outcome", "referral__contact__received_at"
+    )
     return [
         Entry(
             # Started on the referral date: dated by the referral's contact, like the referral.
-            at=assessment.referral.contact.received_at,
+            at=received_at,
             kind="assessment",
             summary=(
-                f"Child and family assessment due {assessment.due_on:%d %b %Y}"
-                + (f": {assessment.get_outcome_display()}" if assessment.outcome else "")
+                f"Child and family assessment due {due_on:%d %b %Y}"
+                + (f": {choice_label(Assessment, 'outcome', outcome)}" if outcome else "")
             ),
-            record_id=assessment.pk,
-            person_ids=(assessment.child_id,),
-            state=assessment.state,
+            record_id=assessment_id,
+            person_ids=(child_id,),
+            state=state,
         )
-        for assessment in Assessment.objects.filter(child_id__in=person_ids).select_related(
-            "referral__contact"
-        )
+        for assessment_id, child_id, state, due_on, outcome, received_at in assessments
     ]
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from . import workflows
-from .models import ContactPerson, Referral
-from .workflows import Entry
+from .models import Contact, ContactPerson, Referral
+from .workflows import Entry, choice_label
 
 
 def entries_for(person_ids: Sequence[int]) -> list[Entry]:
@@ -25,20 +25,24 @@ def contact_entries(person_ids: Sequence[int]) -> list[Entry]:
     grouped: dict[int, Entry] = {}
     links = (
         ContactPerson.objects.filter(person_id__in=person_ids)
-        .select_related("contact")
         .order_by("contact_id")
+        .values_list(
+            "contact_id", "person_id", "contact__received_at", "contact__source", "contact__state"
+        )
     )
-    for link in links:
-        contact = link.contact
-        existing = grouped.get(contact.pk)
-        people = (*existing.person_ids, link.person_id) if existing else (link.person_id,)
-        grouped[contact.pk] = Entry(
-            at=contact.received_at,
+    for contact_id, person_id, received_at, source, state in links:
+        existing = grouped.get(contact_id)
+        people = (*existing.person_ids, person_id) if existing else (person_id,)
+        grouped[contact_id] = Entry(
+            at=received_at,
             kind="contact",
-            summary=f"Contact {contact.reference} from {contact.get_source_display()}",
-            record_id=contact.pk,
+            summary=(
+                f"Contact {Contact.reference_of(contact_id)} from "
+                f"{choice_label(Contact, 'source', source)}"
+            ),
+            record_id=contact_id,
             person_ids=people,
-            state=contact.state,
+            state=state,
         )
     return list(grouped.values())
 
@@ -46,18 +50,21 @@ def contact_entries(person_ids: Sequence[int]) -> list[Entry]:
 def referral_entries(person_ids: Sequence[int]) -> list[Entry]:
     """Each referral dated by its contact's arrival (its referral date), not by when the
     decision wrote its row: a referral dated 22 October is listed under 22 October."""
+    referrals = Referral.objects.filter(child_id__in=person_ids).values_list(
+        "id", "child_id", "contact__received_at", "is_rereferral", "referral_date", "outcome"
+    )
     return [
         Entry(
-            at=referral.contact.received_at,
+            at=received_at,
             kind="referral",
             summary=(
-                f"{'Re-referral' if referral.is_rereferral else 'Referral'} dated "
-                f"{referral.referral_date:%d %b %Y}: {referral.outcome.replace('_', ' ')}"
+                f"{'Re-referral' if is_rereferral else 'Referral'} dated "
+                f"{referral_date:%d %b %Y}: {outcome.replace('_', ' ')}"
             ),
-            record_id=referral.pk,
-            person_ids=(referral.child_id,),
+            record_id=referral_id,
+            person_ids=(child_id,),
         )
-        for referral in Referral.objects.filter(child_id__in=person_ids).select_related("contact")
+        for referral_id, child_id, received_at, is_rereferral, referral_date, outcome in referrals
     ]
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from . import selectors
 from .audit import events_for
@@ -22,11 +23,32 @@ class UtcDateTimeField(serializers.DateTimeField):
     offsets. Input is read as DRF reads it (a time without offset is London's)."""
 
     def to_representation(self, value: datetime) -> str:
+        if isinstance(value, datetime) and timezone.is_aware(value) and self._iso_8601:
+            # What DRF gives under `timezone.override(UTC)`, without switching the active
+            # zone (a context-local write and its undoing) for every time in a response.
+            return value.astimezone(UTC).isoformat().removesuffix("+00:00") + "Z"
         with timezone.override(UTC):
             return super().to_representation(value)
 
+    @cached_property
+    def _iso_8601(self) -> bool:
+        output = getattr(self, "format", api_settings.DATETIME_FORMAT)
+        return isinstance(output, str) and output.lower() == ISO_8601
 
-class ContactPersonSerializer(serializers.Serializer):
+
+class ReadableFieldsOnce:
+    """A serializer whose readable fields are listed once per instance, not filtered again for
+    every object it shows: a list serializer shares one child across its page, so on a page of
+    contacts (each with a referrer, people and referrals) DRF's filter ran a thousand times."""
+
+    fields: Any
+
+    @cached_property
+    def _readable_fields(self) -> list[serializers.Field]:
+        return [field for field in self.fields.values() if not field.write_only]
+
+
+class ContactPersonSerializer(ReadableFieldsOnce, serializers.Serializer):
     id = serializers.IntegerField(source="person.id")
     matched_existing = serializers.BooleanField()
     first_name = serializers.CharField(source="person.first_name")
@@ -36,7 +58,7 @@ class ContactPersonSerializer(serializers.Serializer):
     relationship = serializers.CharField()
 
 
-class ReferrerOutputSerializer(serializers.Serializer):
+class ReferrerOutputSerializer(ReadableFieldsOnce, serializers.Serializer):
     name = serializers.CharField(source="referrer_name")
     organisation = serializers.CharField(source="referrer_organisation")
     role = serializers.CharField(source="referrer_role")
@@ -44,7 +66,7 @@ class ReferrerOutputSerializer(serializers.Serializer):
     email = serializers.CharField(source="referrer_email")
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ReadableFieldsOnce, serializers.ModelSerializer):
     child = serializers.IntegerField(source="child_id")
     previous_referral_date = serializers.DateField(
         source="previous_referral.referral_date", allow_null=True, default=None
@@ -64,7 +86,7 @@ class OpenCaseSerializer(serializers.Serializer):
     )
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ReadableFieldsOnce, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     overdue = serializers.SerializerMethodField()
     referral = serializers.SerializerMethodField()

@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache, reduce
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.encoding import force_str
 
 if TYPE_CHECKING:
     from django.db import models
@@ -105,6 +106,17 @@ class Entry:
 
 
 ChronologySource = Callable[[Sequence[int]], list[Entry]]
+
+
+def choice_label(model: type[models.Model], field: str, value: Any) -> str:
+    """What `get_<field>_display()` shows for `value`: for a chronology source that reads
+    values (`values_list`), not model instances, which cost more to build than the query."""
+    return force_str(_choice_labels(model, field).get(value, value), strings_only=True)
+
+
+@lru_cache
+def _choice_labels(model: type[models.Model], field: str) -> dict[Any, Any]:
+    return dict(cast("models.Field[Any, Any]", model._meta.get_field(field)).flatchoices)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mach.models import Role, User
 from mach.permissions import CHILD_READERS
-from mach.workflows import CensusAssessment, CensusS47, Entry
+from mach.workflows import CensusAssessment, CensusS47, Entry, choice_label
 
 from .models import (
     Conference,
@@ -69,22 +69,35 @@ def discussions_of_referrals(referral_ids: Sequence[int]) -> dict[int, StrategyD
 
 def strategy_entries(person_ids: Sequence[int]) -> list[Entry]:
     """Discussions, s47 enquiries and conferences about these people, for the chronology."""
+    discussions = DiscussionChild.objects.filter(child_id__in=person_ids).values_list(
+        "discussion_id",
+        "child_id",
+        "decision",
+        "discussion__state",
+        "discussion__held_at",
+        "discussion__created_at",
+    )
     entries = [
         Entry(
-            at=entry.discussion.held_at or entry.discussion.created_at,
+            at=held_at or created_at,
             kind="strategy_discussion",
             summary=(
-                f"Strategy discussion ({entry.discussion.get_state_display().lower()})"
-                + (f": {entry.get_decision_display()}" if entry.decision else "")
+                f"Strategy discussion "
+                f"({choice_label(StrategyDiscussion, 'state', state).lower()})"
+                + (f": {choice_label(DiscussionChild, 'decision', decision)}" if decision else "")
             ),
-            record_id=entry.discussion_id,
-            person_ids=(entry.child_id,),
-            state=entry.discussion.state,
+            record_id=discussion_id,
+            person_ids=(child_id,),
+            state=state,
         )
-        for entry in DiscussionChild.objects.filter(child_id__in=person_ids).select_related(
-            "discussion"
-        )
+        for discussion_id, child_id, decision, state, held_at, created_at in discussions
     ]
+    # Instances, for `conference_required`, but only of the shown columns.
+    enquiries = (
+        S47Enquiry.objects.filter(child_id__in=person_ids)
+        .select_related("discussion")
+        .only("child", "state", "started_on", "outcome", "completed_at", "discussion__created_at")
+    )
     entries += [
         Entry(
             at=enquiry.completed_at or enquiry.discussion.created_at,
@@ -102,9 +115,7 @@ def strategy_entries(person_ids: Sequence[int]) -> list[Entry]:
             person_ids=(enquiry.child_id,),
             state=enquiry.state,
         )
-        for enquiry in S47Enquiry.objects.filter(child_id__in=person_ids).select_related(
-            "discussion"
-        )
+        for enquiry in enquiries
     ]
     for conference in (
         Conference.objects.filter(children__in=person_ids).prefetch_related("children").distinct()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -13,7 +14,7 @@ from mach import selectors as core_selectors
 from mach import timescales
 from mach.models import Contact, User
 from mach.services.referrals import twelve_months_before
-from mach.workflows import Entry
+from mach.workflows import Entry, choice_label
 
 from .models import (
     ConsultationAttempt,
@@ -154,53 +155,65 @@ OVERSEEN: dict[str, str] = {
 
 def screening_entries(person_ids: Sequence[int]) -> list[Entry]:
     """The chronology's screenings and oversight decisions about any of `person_ids` (G3), each
-    dated when it happened (one query)."""
+    dated when it happened (one query, of the shown columns only)."""
     rows = (
         Screening.objects.filter(contact__contact_people__person_id__in=person_ids)
-        .annotate(about=F("contact__contact_people__person_id"))
-        .select_related("contact")
         .order_by("id")
+        .values(
+            "id",
+            "contact_id",
+            "state",
+            "submitted_at",
+            "threshold_level",
+            "rag",
+            "recommended_outcome",
+            "overseen_at",
+            "oversight_decision",
+            "oversight_outcome",
+            about=F("contact__contact_people__person_id"),
+        )
     )
     people: dict[int, list[int]] = {}
-    screenings: dict[int, Screening] = {}
+    screenings: dict[int, Any] = {}
     for row in rows:
-        screenings[row.pk] = row
-        people.setdefault(row.pk, []).append(row.about)
+        screenings[row["id"]] = row
+        people.setdefault(row["id"], []).append(row["about"])
     entries = []
     for pk, screening in screenings.items():
         about = tuple(people[pk])
-        reference = screening.contact.reference
+        reference = Contact.reference_of(screening["contact_id"])
+        recommended = screening["recommended_outcome"]
         entries.append(
             Entry(
-                at=screening.submitted_at,
+                at=screening["submitted_at"],
                 kind="screening",
                 summary=(
-                    f"Screening of {reference}: level {screening.threshold_level} "
-                    f"({level_name(screening.threshold_level)}), {screening.get_rag_display()}, "
-                    f"recommended {screening.get_recommended_outcome_display()}"
+                    f"Screening of {reference}: level {screening['threshold_level']} "
+                    f"({level_name(screening['threshold_level'])}), "
+                    f"{choice_label(Screening, 'rag', screening['rag'])}, recommended "
+                    f"{choice_label(Screening, 'recommended_outcome', recommended)}"
                 ),
                 record_id=pk,
                 person_ids=about,
-                state=screening.state,
+                state=screening["state"],
             )
         )
-        if screening.overseen_at is not None:
+        if screening["overseen_at"] is not None:
+            outcome = screening["oversight_outcome"]
             decided = (
-                f": {screening.get_oversight_outcome_display()}"
-                if screening.oversight_outcome
-                else ""
+                f": {choice_label(Screening, 'oversight_outcome', outcome)}" if outcome else ""
             )
             entries.append(
                 Entry(
-                    at=screening.overseen_at,
+                    at=screening["overseen_at"],
                     kind="oversight",
                     summary=(
                         f"Oversight of {reference}: "
-                        f"{OVERSEEN[screening.oversight_decision]}{decided}"
+                        f"{OVERSEEN[screening['oversight_decision']]}{decided}"
                     ),
                     record_id=pk,
                     person_ids=about,
-                    state=screening.oversight_decision,
+                    state=screening["oversight_decision"],
                 )
             )
     return entries

@@ -16,7 +16,7 @@ from ..audit import log_child_access
 from ..inputs import PersonSummarySerializer
 from ..models import Person, User
 from ..permissions import CHILD_READERS, roles
-from ..representations import UtcDateTimeField
+from ..representations import ReadableFieldsOnce, UtcDateTimeField
 
 
 class RelatedPersonSerializer(serializers.Serializer):
@@ -49,7 +49,7 @@ class ChildSerializer(PersonSummarySerializer):
         return RelatedPersonSerializer(links, many=True).data  # type: ignore[return-value]
 
 
-class EntrySerializer(serializers.Serializer):
+class EntrySerializer(ReadableFieldsOnce, serializers.Serializer):
     at = UtcDateTimeField()
     kind = serializers.CharField()
     summary = serializers.CharField()

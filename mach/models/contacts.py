@@ -167,7 +167,12 @@ class Contact(Timed):
 
     @property
     def reference(self) -> str:
-        return f"CON-{self.pk:07d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(contact_id: int) -> str:
+        """The reference of the contact with this id, for a read that loads no instance."""
+        return f"CON-{contact_id:07d}"
 
     @property
     def on_open_case(self) -> bool:

@@ -6,10 +6,13 @@ from collections.abc import Callable
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from mach.audit import log_child_access
 from mach.models import AccessLog, AppendOnly, User
 from tests.conftest import contact_body
+from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +102,18 @@ def test_bulk_queryset_changes_are_refused_too(child_id: int) -> None:
         AccessLog.objects.all().update(via="tampered")
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.all().delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_of_many_children_is_logged_in_one_statement_of_its_own(manager: User) -> None:
+    children = [child.pk for child in ChildFactory.create_batch(3)]
+
+    with CaptureQueriesContext(connection) as queries:
+        log_child_access(user=manager, child_ids=[*children, children[0]], via="/api/v1/x/")
+
+    # No BEGIN and COMMIT around it: one statement is atomic on its own.
+    assert [query["sql"].split()[0] for query in queries] == ["INSERT"]
+    logged = AccessLog.objects.filter(user=manager).order_by("id")
+    assert list(logged.values_list("child_id", "action", "via")) == [
+        (child, "view", "/api/v1/x/") for child in children
+    ]

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from mach.models import User
+from mach.models import Contact, User
 from tests.conftest import Api, contact_body
+from triage.models import Screening
+from triage.thresholds import level_name
 
 pytestmark = pytest.mark.django_db
 AMY = contact_body()["children"][0]
@@ -127,3 +129,34 @@ def test_the_same_adult_is_one_person_of_the_household_however_many_contacts_nam
     assert [
         (person["first_name"], person["kind"]) for person in child.json()["related_people"]
     ] == [("Jo", "parent")]
+
+
+def test_summaries_name_each_record_as_its_own_display_does(
+    screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
+) -> None:
+    contact = screened_contact({"received_at": "2026-10-22T09:30:00+00:00"})
+    api_as(manager).post(
+        f"/api/v1/contacts/{contact['id']}/oversight/",
+        {"decision": "agree", "rationale": "Assessment needed."},
+        format="json",
+    )
+    record = Contact.objects.get(pk=contact["id"])
+    screening = Screening.objects.get(contact=record)
+
+    entries = (
+        api_as(manager).get(f"/api/v1/children/{contact['children'][0]['id']}/chronology/").json()
+    )
+
+    summaries = {entry["kind"]: entry["summary"] for entry in entries}
+    assert summaries["contact"] == f"Contact {record.reference} from {record.get_source_display()}"
+    assert summaries["referral"] == "Referral dated 22 Oct 2026: assessment"
+    assert summaries["screening"] == (
+        f"Screening of {record.reference}: level 4 ({level_name(4)}), "
+        f"{screening.get_rag_display()}, recommended {screening.get_recommended_outcome_display()}"
+    )
+    states = {entry["kind"]: entry["state"] for entry in entries}
+    assert (states["contact"], states["screening"], states["referral"]) == (
+        record.state,
+        screening.state,
+        "",
+    )
