@@ -27,7 +27,10 @@ from .models import Alert, AlertLevel, Contact, Referral
 from .timescales import WorkingCalendar
 from .workflows import DeadlineKind
 
-SWEEP_BATCH_SIZE = 500
+# Rows claimed, alerted and advanced per transaction. Each batch costs a claim, a commit and a
+# delivery task: 10,000 due rows at 1,000,000 contacts took 1.6-2.4 s in batches of 500 and
+# 1.1-1.4 s in batches of 2,000 (issue 17), and a batch holds its rows' locks under a second.
+SWEEP_BATCH_SIZE = 2000
 
 
 def registered_kinds() -> Iterable[DeadlineKind]:
