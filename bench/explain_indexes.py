@@ -64,7 +64,7 @@ def main() -> None:
         "the summary's recount of yesterday and today": captured(recount),
     }
     cases = [
-        ("contact_open_team_idx", "the worklist page", ['FROM "mach_team"', "EXISTS"]),
+        ("contact_open_team_idx", "the worklist page", ['FROM "mach_team"', '"mach_contact"']),
         (
             "screening_awaiting_due_idx",
             "the oversight queue page",
