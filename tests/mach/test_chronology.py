@@ -63,15 +63,8 @@ def test_referrals_appear_in_the_chronology(
     screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
 ) -> None:
     contact = screened_contact()
-    api_as(manager).post(
-        f"/api/v1/contacts/{contact['id']}/oversight/",
-        {"decision": "agree", "rationale": "Assessment needed."},
-        format="json",
-    )
 
-    entries = (
-        api_as(manager).get(f"/api/v1/children/{contact['children'][0]['id']}/chronology/").json()
-    )
+    entries = _agreed_and_read(contact, manager, api_as)
 
     assert {entry["kind"] for entry in entries} == {
         "contact",
@@ -86,16 +79,9 @@ def test_screenings_and_oversight_are_listed_and_every_entry_dated_when_it_happe
     screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
 ) -> None:
     contact = screened_contact({"received_at": "2026-10-22T09:30:00+00:00"})
-    api_as(manager).post(
-        f"/api/v1/contacts/{contact['id']}/oversight/",
-        {"decision": "agree", "rationale": "Assessment needed."},
-        format="json",
-    )
     today = timezone.localdate().isoformat()
 
-    entries = (
-        api_as(manager).get(f"/api/v1/children/{contact['children'][0]['id']}/chronology/").json()
-    )
+    entries = _agreed_and_read(contact, manager, api_as)
 
     dated = {entry["kind"]: entry["at"][:10] for entry in entries}
     assert dated == {
@@ -135,17 +121,9 @@ def test_summaries_name_each_record_as_its_own_display_does(
     screened_contact: Callable[..., dict[str, Any]], manager: User, api_as: Api
 ) -> None:
     contact = screened_contact({"received_at": "2026-10-22T09:30:00+00:00"})
-    api_as(manager).post(
-        f"/api/v1/contacts/{contact['id']}/oversight/",
-        {"decision": "agree", "rationale": "Assessment needed."},
-        format="json",
-    )
+    entries = _agreed_and_read(contact, manager, api_as)
     record = Contact.objects.get(pk=contact["id"])
     screening = Screening.objects.get(contact=record)
-
-    entries = (
-        api_as(manager).get(f"/api/v1/children/{contact['children'][0]['id']}/chronology/").json()
-    )
 
     summaries = {entry["kind"]: entry["summary"] for entry in entries}
     assert summaries["contact"] == f"Contact {record.reference} from {record.get_source_display()}"
@@ -159,4 +137,16 @@ def test_summaries_name_each_record_as_its_own_display_does(
         record.state,
         screening.state,
         "",
+    )
+
+
+def _agreed_and_read(contact: dict[str, Any], manager: User, api_as: Api) -> list[dict[str, Any]]:
+    """The manager agrees the contact's screening, then reads its first child's chronology."""
+    api_as(manager).post(
+        f"/api/v1/contacts/{contact['id']}/oversight/",
+        {"decision": "agree", "rationale": "Assessment needed."},
+        format="json",
+    )
+    return list(
+        api_as(manager).get(f"/api/v1/children/{contact['children'][0]['id']}/chronology/").json()
     )
