@@ -1,6 +1,11 @@
 """Request rates per token and per source address, counted in Redis, failing open.
 
-Counting lives in the `throttle` cache (Redis, short socket timeouts). When Redis cannot be
+Counting lives in the `throttle` cache (Redis, short socket timeouts), as DRF's sliding window:
+a request is let through when fewer than the rate's number were let through in the last
+`duration` seconds. DRF keeps that window as a pickled list, read and written back whole on
+every request (two round trips, and a race between them); here it is a Redis sorted set of the
+requests' times, trimmed, counted and added to by one Lua script: one round trip, atomic.
+When Redis cannot be
 reached the API keeps accepting contacts unthrottled, because a child's contact lost to a
 rate limiter is worse than a burst let through: the error is logged and Redis is not asked
 again for `THROTTLE_RETRY_AFTER_FAILURE` seconds, so an outage costs one short timeout, not one
@@ -11,15 +16,17 @@ from __future__ import annotations
 
 import logging
 import math
+import secrets
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.core.cache import BaseCache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from redis import ConnectionPool, Redis
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -57,12 +64,40 @@ class _OneClientPerServer(RedisCacheClient):
         return client
 
 
+# KEYS[1]: the window; ARGV: now, duration (whole seconds), rate, this request's member.
+# Returns {1} when the request is let through (and recorded), else {0, the oldest time let
+# through}: DRF's wait() counts from that.
+_SLIDING_WINDOW = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  return {1}
+end
+return {0, redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]}
+"""
+
+
 class ThrottleCache(RedisCache):
-    """The `throttle` cache: Django's Redis cache, with one Redis client per server."""
+    """The `throttle` cache: Django's Redis cache, with one Redis client per server, and the
+    sliding window of requests."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _OneClientPerServer
+        self._scripts: dict[Redis, Script] = {}
+
+    def admit(self, key: str, now: float, duration: int, rate: int) -> float | None:
+        """Records a request at `now` and returns None when fewer than `rate` were recorded
+        under `key` in the `duration` seconds before; otherwise records nothing and returns
+        the time of the oldest of them."""
+        client = self._cache.get_client(write=True)
+        script = self._scripts.get(client)
+        if script is None:
+            script = self._scripts[client] = client.register_script(_SLIDING_WINDOW)
+        member = f"{now!r}:{secrets.token_hex(4)}"
+        answer = script(keys=[self.make_and_validate_key(key)], args=[now, duration, rate, member])
+        return None if answer[0] else float(answer[1])
 
 
 class _FailOpenThrottle(SimpleRateThrottle):
@@ -75,25 +110,39 @@ class _FailOpenThrottle(SimpleRateThrottle):
         pass
 
     @property
-    def cache(self) -> BaseCache:  # type: ignore[override]
-        return caches[CACHE_ALIAS]
+    def cache(self) -> ThrottleCache:  # type: ignore[override]
+        return cast(ThrottleCache, caches[CACHE_ALIAS])
 
     def get_rate(self) -> str | None:
         rate: str | None = settings.API_THROTTLE_RATES.get(str(self.scope))
         return rate
 
+    # Not DRF's keys: those hold its pickled lists, which a rolling upgrade may still find.
+    cache_format = "window_%(scope)s_%(ident)s"
+
     def allow_request(self, request: Any, view: Any) -> bool:
         global _redis_down_until
         self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
-        if time.monotonic() < _redis_down_until:
+        rate, window = self.parse_rate(self.rate)
+        if rate is None or window is None or time.monotonic() < _redis_down_until:
             return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        self.window = window
         try:
-            return super().allow_request(request, view)
+            self.oldest = self.cache.admit(key, self.now, window, rate)
         except RedisError:
             logger.exception("Throttle counts unavailable: letting API requests through")
             _redis_down_until = time.monotonic() + settings.THROTTLE_RETRY_AFTER_FAILURE
             return True
+        return self.oldest is None
+
+    def wait(self) -> float:
+        """Seconds until the oldest request in the window leaves it (DRF's wait() when the
+        rate is just reached, which is when this is asked)."""
+        return self.window - (self.now - (self.oldest or self.now))
 
 
 class AddressRateThrottle(_FailOpenThrottle):

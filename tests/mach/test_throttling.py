@@ -147,3 +147,35 @@ def test_requests_share_one_redis_client(
 
     assert [client.get(CONTACTS).status_code for _ in range(3)] == [200, 200, 200]
     assert built == []
+
+
+def test_the_window_slides_refusals_are_not_counted_and_one_round_trip_each(
+    settings: Any, social_worker: User, api_as: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _rates(settings, user="2/minute")
+    clock = [1_000_000.0]
+    monkeypatch.setattr(throttling.TokenRateThrottle, "timer", lambda self: clock[0])
+    client = api_as(social_worker)
+    assert client.get(CONTACTS).status_code == 200  # the script is loaded into Redis by now
+    commands: list[str] = []
+    original = redis.Redis.execute_command
+
+    def counted(self: redis.Redis, *args: Any, **options: Any) -> Any:
+        commands.append(str(args[0]))
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+
+    clock[0] += 40
+    assert client.get(CONTACTS).status_code == 200
+    clock[0] += 10
+    refused = client.get(CONTACTS)
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "10"  # the first request leaves the window at +60
+    clock[0] += 11
+    # The first has left the window, and the refusal at +50 was not counted: one is left.
+    assert client.get(CONTACTS).status_code == 200
+    clock[0] += 1
+    assert client.get(CONTACTS).status_code == 429  # +40 and +61
+    # Each request asks Redis once for its address and once for its token.
+    assert commands == ["EVALSHA"] * 2 * 4
