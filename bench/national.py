@@ -855,9 +855,9 @@ def profile_sweep(due: int) -> list[str]:
 
 
 def prepare(url: str, keep: bool, debug: bool = False) -> None:
-    """The database, migrated, with the bench's users; the environment of this process: the
-    service's production settings (DEBUG off, static files collected to a scratch folder), as
-    the load and floor benchmarks serve, or the development ones (`--debug`)."""
+    """The database, migrated, with the bench's users; this process set up as a web worker of
+    the service: its production settings (DEBUG off, static files collected to a scratch
+    folder), as the load and floor benchmarks serve, or the development ones (`--debug`)."""
     if not keep:
         recreate_database(url)
     static_root = tempfile.mkdtemp(prefix="mach-national-static-")
@@ -866,9 +866,10 @@ def prepare(url: str, keep: bool, debug: bool = False) -> None:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=BASE_DIR, check=True
     )
-    import django
+    # A web worker's start-up, as gunicorn runs it: settings, apps, URLconf, and what they
+    # loaded moved out of the garbage collector's reach (mach/wsgi.py).
+    import mach.wsgi  # noqa: F401
 
-    django.setup()
     if not keep:
         from contacts import create_users
 
