@@ -192,9 +192,12 @@ def test_the_childs_chronology_and_the_contact_page_show_the_decision(
     contact_page = signed_in(social_worker).get(f"/contacts/{decided.json()['contact']}/")
     child_page = signed_in(social_worker).get(f"/children/{child}/")
 
-    summaries = [entry["summary"] for entry in chronology]
-    assert any(
-        notification["police_reference"] in s and "refer to the mach" in s for s in summaries
+    [entry] = [entry for entry in chronology if entry["kind"] == "domestic_abuse_notification"]
+    assert entry["summary"] == (
+        f"Domestic-abuse notification {notification['police_reference']} (Medium DASH); "
+        "triage: refer to the mach as a contact"
     )
+    assert (entry["record_id"], entry["state"]) == (notification["id"], "triaged")
+    assert child in entry["person_ids"]
     assert notification["police_reference"] in contact_page.content.decode()
     assert notification["police_reference"] in child_page.content.decode()

@@ -253,12 +253,25 @@ def test_the_childs_chronology_shows_the_handover(
 ) -> None:
     handover = hand_over(action_taken="emergency_placement")
     child = handover["contact"]["children"][0]["id"]
+    reference = handover["contact"]["reference"]
 
-    entries = api_as(social_worker).get(f"/api/v1/children/{child}/chronology/").json()
+    def entry() -> dict[str, Any]:
+        entries = api_as(social_worker).get(f"/api/v1/children/{child}/chronology/").json()
+        [found] = [entry for entry in entries if entry["kind"] == "edt_handover"]
+        return dict(found)
 
-    rows = entries if isinstance(entries, list) else entries.get("results", entries)
-    kinds = [entry["kind"] for entry in rows]
-    assert "edt_handover" in kinds
+    waiting = entry()
+    api_as(social_worker).post(f"{URL}{handover['id']}/acknowledge/", {}, format="json")
+    acknowledged = entry()
+
+    assert waiting["summary"] == f"EDT handover of contact {reference}: emergency placement"
+    assert (waiting["record_id"], waiting["state"]) == (handover["id"], "handed_over")
+    assert child in waiting["person_ids"]
+    assert waiting["at"] == handover["handed_over_at"]
+    assert acknowledged["summary"] == (
+        f"EDT handover of contact {reference}: emergency placement (acknowledged)"
+    )
+    assert acknowledged["state"] == "acknowledged"
 
 
 def test_reading_handovers_is_in_the_access_log(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from django.db.models import Prefetch, QuerySet
@@ -244,34 +244,40 @@ def _history(
 
 
 def chronology_entries(person_ids: Sequence[int]) -> list[workflows.Entry]:
-    """A child's chronology: each notification naming them and its triage decision."""
-    links = NotifiedPerson.objects.filter(person_id__in=person_ids).select_related("notification")
-    by_notification: dict[int, tuple[DomesticAbuseNotification, list[int]]] = {}
-    for link in links:
-        notification, people = by_notification.setdefault(
-            link.notification_id, (link.notification, [])
-        )
-        people.append(link.person_id)
-    entries = []
-    for notification, people in by_notification.values():
+    """A child's chronology: each notification naming them and its triage decision (one
+    query, of the shown columns)."""
+    links = NotifiedPerson.objects.filter(person_id__in=person_ids).values_list(
+        "notification_id",
+        "person_id",
+        "notification__received_at",
+        "notification__police_reference",
+        "notification__dash_level",
+        "notification__decision",
+        "notification__marac_referral",
+        "notification__state",
+    )
+    grouped: dict[int, workflows.Entry] = {}
+    for pk, person_id, received_at, reference, level, decision, marac, state in links:
+        existing = grouped.get(pk)
+        if existing is not None:
+            grouped[pk] = replace(existing, person_ids=(*existing.person_ids, person_id))
+            continue
+        label = workflows.choice_label(DomesticAbuseNotification, "decision", decision)
         decided = (
-            f"; triage: {notification.get_decision_display().lower()}"
-            + (" and MARAC referral" if notification.marac_referral else "")
-            if notification.decision
+            f"; triage: {label.lower()}" + (" and MARAC referral" if marac else "")
+            if decision
             else ""
         )
-        entries.append(
-            workflows.Entry(
-                at=notification.received_at,
-                kind="domestic_abuse_notification",
-                summary=f"Domestic-abuse notification {notification.police_reference} "
-                f"({notification.get_dash_level_display()} DASH){decided}",
-                record_id=notification.pk,
-                person_ids=tuple(people),
-                state=notification.state,
-            )
+        dash = workflows.choice_label(DomesticAbuseNotification, "dash_level", level)
+        grouped[pk] = workflows.Entry(
+            at=received_at,
+            kind="domestic_abuse_notification",
+            summary=f"Domestic-abuse notification {reference} ({dash} DASH){decided}",
+            record_id=pk,
+            person_ids=(person_id,),
+            state=state,
         )
-    return entries
+    return list(grouped.values())
 
 
 def notifications_for_contact(contact_id: int) -> Iterable[DomesticAbuseNotification]:

@@ -12,7 +12,7 @@ from mach import selectors
 from mach.models import Contact, ContactPerson, Kind, User
 from mach.permissions import CHILD_READERS
 from mach.representations import people_of
-from mach.workflows import Entry
+from mach.workflows import Entry, choice_label
 
 from .models import EdtHandover, HandoverState
 
@@ -32,28 +32,35 @@ def child_ids_of(handover: EdtHandover) -> list[int]:
 
 
 def edt_entries(person_ids: Sequence[int]) -> list[Entry]:
-    """Each handover about these people, for the chronology (one query)."""
+    """Each handover about these people, for the chronology (one query, of the shown columns)."""
     grouped: dict[int, Entry] = {}
     links = (
         ContactPerson.objects.filter(person_id__in=person_ids, contact__edt_handover__isnull=False)
-        .select_related("contact__edt_handover")
         .order_by("contact_id")
+        .values_list(
+            "person_id",
+            "contact_id",
+            "contact__edt_handover__id",
+            "contact__edt_handover__handed_over_at",
+            "contact__edt_handover__action_taken",
+            "contact__edt_handover__acknowledged_at",
+            "contact__edt_handover__state",
+        )
     )
-    for link in links:
-        handover = link.contact.edt_handover
-        existing = grouped.get(handover.pk)
-        people = (*existing.person_ids, link.person_id) if existing else (link.person_id,)
-        grouped[handover.pk] = Entry(
-            at=handover.handed_over_at,
+    for person_id, contact_id, handover_id, handed_over_at, action, acknowledged_at, state in links:
+        existing = grouped.get(handover_id)
+        people = (*existing.person_ids, person_id) if existing else (person_id,)
+        grouped[handover_id] = Entry(
+            at=handed_over_at,
             kind="edt_handover",
             summary=(
-                f"EDT handover of contact {link.contact.reference}: "
-                f"{handover.get_action_taken_display().lower()}"
-                + (" (acknowledged)" if handover.acknowledged_at else "")
+                f"EDT handover of contact {Contact.reference_of(contact_id)}: "
+                f"{choice_label(EdtHandover, 'action_taken', action).lower()}"
+                + (" (acknowledged)" if acknowledged_at else "")
             ),
-            record_id=handover.pk,
+            record_id=handover_id,
             person_ids=people,
-            state=handover.state,
+            state=state,
         )
     return list(grouped.values())
 
