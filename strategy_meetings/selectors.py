@@ -68,7 +68,10 @@ def discussions_of_referrals(referral_ids: Sequence[int]) -> dict[int, StrategyD
 
 
 def strategy_entries(person_ids: Sequence[int]) -> list[Entry]:
-    """Discussions, s47 enquiries and conferences about these people, for the chronology."""
+    """Discussions, s47 enquiries and conferences about these people, for the chronology.
+    An enquiry is opened only for a child of a discussion, and a conference only for the
+    child of an enquiry (`services._open_after_decision`, `services._conference_for`): for
+    people in no discussion, most children, that is one query instead of three."""
     discussions = DiscussionChild.objects.filter(child_id__in=person_ids).values_list(
         "discussion_id",
         "child_id",
@@ -92,6 +95,8 @@ def strategy_entries(person_ids: Sequence[int]) -> list[Entry]:
         )
         for discussion_id, child_id, decision, state, held_at, created_at in discussions
     ]
+    if not entries:
+        return entries
     # Instances, for `conference_required`, but only of the shown columns.
     enquiries = (
         S47Enquiry.objects.filter(child_id__in=person_ids)

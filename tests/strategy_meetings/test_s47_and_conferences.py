@@ -9,7 +9,9 @@ import pytest
 
 from mach.models import Event, User
 from strategy_meetings.models import Conference, S47Enquiry, StrategyDiscussion
+from strategy_meetings.selectors import strategy_entries
 from tests.conftest import Api
+from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +77,20 @@ def test_substantiated_leads_to_a_conference_due_15_working_days_after_the_discu
     assert conference["safety_plan"] == "not handled here"
     step = Event.objects.get(action="next_step_not_handled", data__step="safety_plan")
     assert step.data["child"] == enquiry["child"]
+    chronology = api.get(f"/api/v1/children/{enquiry['child']}/chronology/").json()
+    kinds = {entry["kind"] for entry in chronology}
+    assert {"strategy_discussion", "s47_enquiry", "conference"} <= kinds
+
+
+def test_a_child_in_no_discussion_costs_the_chronology_one_query(
+    enquiry: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    outsider = ChildFactory()
+
+    with django_assert_num_queries(1):
+        assert strategy_entries([outsider.pk]) == []
+    with django_assert_num_queries(3):  # discussions, enquiries, conferences (none yet)
+        assert len(strategy_entries([enquiry["child"]])) == 2
 
 
 def test_not_substantiated_records_conference_not_required(
