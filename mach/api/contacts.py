@@ -25,7 +25,6 @@ from ..idempotency import idempotent
 from ..inputs import ChildInputSerializer, ContactInputSerializer, contact_create_from_input
 from ..models import (
     Contact,
-    Kind,
     Rag,
     Role,
     State,
@@ -34,7 +33,12 @@ from ..models import (
 from ..models.contacts import ContactQuerySet
 from ..openapi import page_of
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, roles
-from ..representations import ContactDetailSerializer, ContactSerializer, people_of
+from ..representations import (
+    ContactDetailSerializer,
+    ContactSerializer,
+    contact_rows,
+    contacts_shown,
+)
 
 
 class ContactStatusSerializer(serializers.ModelSerializer):
@@ -103,10 +107,6 @@ class ContactPagination(CursorPagination):
     max_page_size = 200
 
 
-def _child_ids(links: Any) -> list[int]:
-    return [link.person_id for link in links if link.role == Kind.CHILD]
-
-
 def _replayed(request: Request, body: Any) -> Any:
     """A replay shows what the original showed: a worker's is in the access log again; a
     partner's is rebuilt from what it sent, so a response stored before partners got receipts
@@ -124,10 +124,6 @@ def _replayed(request: Request, body: Any) -> Any:
         user=user, child_ids=[child["id"] for child in body.get("children", [])], via=request.path
     )
     return body
-
-
-def _serializer_for(user: User) -> type[serializers.Serializer]:
-    return ContactStatusSerializer if user.role == Role.PARTNER_AGENCY else ContactSerializer
 
 
 class ContactListCreateApi(APIView):
@@ -180,19 +176,20 @@ class ContactListCreateApi(APIView):
         )
         if not filterset.is_valid():
             raise serializers.ValidationError(filterset.errors)
-        contacts = filterset.qs
-        serializer_class = _serializer_for(user)
-        if serializer_class is ContactSerializer:
-            contacts = selectors.with_people(contacts, as_lists=True)
         paginator = ContactPagination()
-        page: list[Contact] = paginator.paginate_queryset(contacts, request, view=self) or []
-        if serializer_class is ContactSerializer:
-            log_child_access(
-                user=user,
-                child_ids=[pid for contact in page for pid in _child_ids(people_of(contact))],
-                via=request.path,
+        if user.role == Role.PARTNER_AGENCY:
+            page: list[Contact] = (
+                paginator.paginate_queryset(filterset.qs, request, view=self) or []
             )
-        return paginator.get_paginated_response(serializer_class(page, many=True).data)
+            return paginator.get_paginated_response(ContactStatusSerializer(page, many=True).data)
+        rows = paginator.paginate_queryset(contact_rows(filterset.qs), request, view=self) or []
+        shown = contacts_shown(rows)
+        log_child_access(
+            user=user,
+            child_ids=[child["id"] for contact in shown for child in contact["children"]],
+            via=request.path,
+        )
+        return paginator.get_paginated_response(shown)
 
     @extend_schema(
         operation_id="contacts_create",

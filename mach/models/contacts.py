@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import ExpressionWrapper, Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
@@ -88,6 +88,13 @@ class ContactQuerySet(models.QuerySet["Contact"]):
 
     def not_overdue(self, now: datetime) -> ContactQuerySet:
         return self.exclude(self._overdue_at(now))
+
+    def with_overdue(self, now: datetime) -> ContactQuerySet:
+        """Each contact with `overdue`: whether it is overdue at `now` (`Contact.is_overdue`),
+        for a read of rows rather than instances."""
+        return self.annotate(
+            overdue=ExpressionWrapper(self._overdue_at(now), output_field=models.BooleanField())
+        )
 
     @staticmethod
     def _overdue_at(now: datetime) -> Q:

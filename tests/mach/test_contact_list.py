@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -12,7 +13,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from mach.models import AccessLog, User
-from tests.factories import ContactFactory, ContactPersonFactory
+from tests.factories import (
+    AdultFactory,
+    ChildFactory,
+    ContactFactory,
+    ContactPersonFactory,
+    ReferralFactory,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/contacts/"
@@ -104,3 +111,45 @@ def test_listing_logs_each_child_shown(
     api_as(social_worker).get(URL)
 
     assert AccessLog.objects.filter(user=social_worker, via=URL).count() == 6
+
+
+def test_a_listed_contact_is_shown_as_its_own_read_shows_it(
+    social_worker: User, api_as: Callable[[User], APIClient]
+) -> None:
+    past = timezone.now() - timedelta(days=3)
+    busy = ContactFactory(
+        received_at=past,
+        decision_due_at=past + timedelta(days=1),
+        rag="red",
+        immediate_safety_concern=True,
+        referrer_organisation="Police",
+        referrer_email="pc@example.org",
+        open_case_kind="assessment",
+        open_case_record_id=7,
+        allocated_worker=social_worker,
+    )
+    ContactPersonFactory(contact=busy, person=ChildFactory(date_of_birth=None), position=2)
+    ContactPersonFactory(
+        contact=busy,
+        person=ChildFactory(nhs_number="9434765919"),
+        matched_existing=True,
+        relationship="son",
+        position=1,
+    )
+    ContactPersonFactory(contact=busy, person=AdultFactory(), role="adult", relationship="mother")
+    for link, earlier in zip(busy.contact_people.filter(role="child"), [3, 5], strict=True):
+        previous = ReferralFactory(child=link.person, referral_date=date(2025, earlier, 1))
+        ReferralFactory(contact=busy, child=link.person, previous_referral=previous)
+    ReferralFactory(contact=ContactFactory(state="decided", outcome="nfa"))
+    ContactFactory()
+    client = api_as(social_worker)
+
+    listed = client.get(URL, {"page_size": 10}).json()["results"]
+
+    assert len(listed) == 5
+    for shown in listed:
+        read = client.get(f"{URL}{shown['id']}/").json()
+        del read["events"]
+        assert shown == read
+        assert json.dumps(shown) == json.dumps(read)  # the same keys in the same order too
+    assert listed[-1]["referral"]["previous_referral_date"] == "2025-05-01"
