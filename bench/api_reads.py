@@ -1,12 +1,13 @@
-"""The two API reads of issue 17 on their own: the overdue contacts and a child's chronology.
+"""Issue 17's timed pages one at a time, with the CPU each spends and where it goes.
 
     DATABASE_URL=... REDIS_URL=... python bench/api_reads.py [--load 50000] [--rounds 60]
-        [--profile] [--save-bodies DIR]
+        [--pages overdue_contacts_api,chronology_api] [--profile] [--save-bodies DIR]
 
 Uses `bench/national.py`'s database (the configured one with `_national_bench` appended) and,
 with `--load N`, recreates it with N contacts first; without, it measures what is there. In
-process, through DRF's APIClient with a worker's token (as national.py measures them): p50/p95
-of each read, the CPU time this process spent on it (steadier than the time on a busy
+process, through Django's test clients with production settings (as national.py measures
+them), for each page named (default: the two API reads; `all` for every page national.py
+times): p50/p95, the CPU time this process spent on it (steadier than the time on a busy
 machine), its queries and their SQL time. Run it alternately from two checkouts on the
 same database to compare code before and after; `--save-bodies` writes each response so the
 two can be compared byte for byte, and `--profile` prints a cProfile of 20 calls of each.
@@ -34,21 +35,24 @@ import national  # noqa: E402
 from contacts import latency_summary  # noqa: E402
 
 
-def reads() -> dict[str, str]:
-    child = 3 * national.CHRONOLOGY_FAMILY - 2
-    return {
-        "overdue_contacts_api": "/api/v1/contacts/?overdue=true",
-        "chronology_api": f"/api/v1/children/{child}/chronology/",
-    }
+def reads(names: str) -> dict[str, tuple[str, str]]:
+    """The pages named (comma-separated, or `all`): name -> (client, path)."""
+    from triage.domestic_abuse.models import TriageMeeting
+
+    meeting = TriageMeeting.objects.latest("pk").pk
+    every = {name: (who, path) for name, (who, path, _) in national.pages(meeting).items()}
+    wanted = list(every) if names == "all" else names.split(",")
+    return {name: every[name] for name in wanted}
 
 
-def measure(rounds: int, profile: bool, bodies: Path | None) -> dict[str, Any]:
+def measure(names: str, rounds: int, profile: bool, bodies: Path | None) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    api = national.clients()["worker_api"]
+    made = national.clients()
     report: dict[str, Any] = {}
-    for name, path in reads().items():
+    for name, (who, path) in reads(names).items():
+        api = made[who]
         for _ in range(3):
             api.get(path)
         latencies, cpu = [], []
@@ -73,13 +77,15 @@ def measure(rounds: int, profile: bool, bodies: Path | None) -> dict[str, Any]:
         }
         if bodies is not None:
             bodies.mkdir(parents=True, exist_ok=True)
-            (bodies / f"{name}.json").write_bytes(response.content)
+            (bodies / name).write_bytes(response.content)
         if profile:
             profiler = cProfile.Profile()
             for _ in range(20):
                 profiler.runcall(api.get, path)
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(45)
+            stats.sort_stats("tottime").print_stats(30)
             print(f"--- {name}\n{out.getvalue()}", file=sys.stderr)
     return report
 
@@ -90,6 +96,7 @@ def main() -> None:
     )
     parser.add_argument("--load", type=int, default=0, help="recreate with this many contacts")
     parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--pages", default="overdue_contacts_api,chronology_api")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--save-bodies", type=Path)
     args = parser.parse_args()
@@ -102,7 +109,7 @@ def main() -> None:
 
         print("load", json.dumps(national.load(args.load)), flush=True)
         national.reset_sequences([Contact, Person, Referral, Assessment, S47Enquiry, SafetyPlan])
-    report = measure(args.rounds, args.profile, args.save_bodies)
+    report = measure(args.pages, args.rounds, args.profile, args.save_bodies)
     print(json.dumps({"code": str(BASE_DIR), **report}, indent=2))
 
 
