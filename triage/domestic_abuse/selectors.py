@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from mach import timescales, workflows
-from mach.models import ContactPerson, Referral, Role, User
+from mach.models import Contact, ContactPerson, Referral, Role, User
 from mach.services.referrals import twelve_months_before
 
 from .models import (
@@ -105,6 +105,17 @@ def _start_of(day: date) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class _Window:
+    """What of a person's history an agenda item shows: from `start` (the day a year before its
+    incident) until the notification was received (`until`, on the day `last_day`)."""
+
+    notification_id: int
+    start: date
+    until: datetime
+    last_day: date
+
+
+@dataclass(frozen=True, slots=True)
 class _Earlier:
     """A notification naming the person, read once for every agenda item that names them."""
 
@@ -121,25 +132,24 @@ def histories(
     """By (notification id, person id): each person's history from the same day a year before
     the notification's incident until it was received, the notification itself left out.
     Three queries for the whole agenda, whatever its length; the notifications must be loaded
-    `with_details` or `for_agenda`. The earlier notifications and referrals are read as values,
-    not models: only the columns a line shows."""
+    `with_details` or `for_agenda`. The earlier notifications, contacts and referrals are read
+    as values, not models: only the columns a line shows."""
     if not notifications:
         return {}
+    zone = timezone.get_current_timezone()
     windows = {
-        n.pk: twelve_months_before(timezone.localtime(n.incident_at).date()) for n in notifications
+        n.pk: _Window(
+            notification_id=n.pk,
+            start=twelve_months_before(timezone.localtime(n.incident_at, zone).date()),
+            until=n.received_at,
+            last_day=timezone.localtime(n.received_at, zone).date(),
+        )
+        for n in notifications
     }
-    since = min(windows.values())
+    since = min(window.start for window in windows.values())
     person_ids = {p.person_id for n in notifications for p in n.people.all()}
     earlier = _earlier_notifications(person_ids, since)
-    contacts: dict[int, list[ContactPerson]] = defaultdict(list)
-    for contact_link in (
-        ContactPerson.objects.filter(
-            person_id__in=person_ids, contact__received_at__gte=_start_of(since)
-        )
-        .select_related("contact")
-        .only("person", "contact__received_at", "contact__state")
-    ):
-        contacts[contact_link.person_id].append(contact_link)
+    contacts = _contacts(person_ids, since)
     referrals: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for child_id, referral_date, outcome in Referral.objects.filter(
         child_id__in=person_ids, referral_date__gte=since
@@ -147,12 +157,10 @@ def histories(
         referrals[child_id].append((referral_date, outcome))
     found: dict[tuple[int, int], PersonHistory] = {}
     for notification in notifications:
-        start, until = windows[notification.pk], notification.received_at
+        window = windows[notification.pk]
         for link in notification.people.all():
             found[(notification.pk, link.person_id)] = _history(
-                notification.pk,
-                start,
-                until,
+                window,
                 earlier[link.person_id],
                 contacts[link.person_id],
                 referrals[link.person_id],
@@ -210,33 +218,54 @@ def _earlier_notifications(person_ids: set[int], since: date) -> dict[int, list[
     return earlier
 
 
+@dataclass(frozen=True, slots=True)
+class _Contact:
+    """A contact naming the person, read once for every agenda item that names them."""
+
+    day: date
+    received_at: datetime
+    line: HistoryLine
+
+
+def _contacts(person_ids: set[int], since: date) -> dict[int, list[_Contact]]:
+    """By person id, the contacts naming them received on or after `since`: read as values, not
+    as a link and a contact model each (an agenda's people have a hundred and more), and each
+    one's day and line made once, however many agenda items name the person."""
+    zone = timezone.get_current_timezone()
+    contacts: dict[int, list[_Contact]] = defaultdict(list)
+    rows = ContactPerson.objects.filter(
+        person_id__in=person_ids, contact__received_at__gte=_start_of(since)
+    ).values_list("person_id", "contact_id", "contact__received_at", "contact__state")
+    for person_id, contact_id, received_at, state in rows:
+        day = timezone.localtime(received_at, zone).date()
+        summary = f"Contact {Contact.reference_of(contact_id)} ({state})"
+        contacts[person_id].append(
+            _Contact(day=day, received_at=received_at, line=HistoryLine(day, "contact", summary))
+        )
+    return contacts
+
+
 def _history(
-    notification_id: int,
-    start: date,
-    until: datetime,
+    window: _Window,
     earlier: list[_Earlier],
-    contacts: list[ContactPerson],
+    contacts: list[_Contact],
     referrals: list[tuple[date, str]],
 ) -> PersonHistory:
     history = PersonHistory()
+    start, until = window.start, window.until
     for other in earlier:
-        if other.notification_id == notification_id or other.day < start:
+        if other.notification_id == window.notification_id or other.day < start:
             continue
         if other.received_at > until:
             continue
         history.notifications.append(other.line)
         if other.marac is not None and other.marac.at >= start:
             history.maracs.append(other.marac)
-    for contact_link in contacts:
-        contact = contact_link.contact
-        day = timezone.localtime(contact.received_at).date()
-        if start <= day and contact.received_at <= until:
-            history.contacts.append(
-                HistoryLine(day, "contact", f"Contact {contact.reference} ({contact.state})")
-            )
-    last_day = timezone.localtime(until).date()
+    for contact in contacts:
+        if start <= contact.day and contact.received_at <= until:
+            history.contacts.append(contact.line)
     for referral_date, outcome in referrals:
-        if start <= referral_date <= last_day:
+        if start <= referral_date <= window.last_day:
             history.referrals.append(
                 HistoryLine(referral_date, "referral", f"Referral: {outcome.replace('_', ' ')}")
             )
