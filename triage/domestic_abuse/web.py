@@ -46,8 +46,8 @@ from .models import (
 from .selectors import (
     NamedPerson,
     PersonHistory,
+    agenda,
     child_ids_of,
-    for_agenda,
     histories,
     named_people,
     notifications_visible_to,
@@ -517,11 +517,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     number of queries whatever the agenda's length."""
     user = signed_in_user(request)
     meeting = get_object_or_404(TriageMeeting.objects.prefetch_related("attendees"), pk=meeting_id)
-    notifications = list(
-        for_agenda(DomesticAbuseNotification.objects.filter(meeting=meeting)).order_by(
-            "received_at", "id"
-        )
-    )
+    notifications = agenda(meeting)
     people = named_people(notifications)
     named = [person for each in people.values() for person in each]
     _log(request, [p.person_id for p in named if p.role == NotifiedRole.CHILD])
