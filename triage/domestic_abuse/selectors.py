@@ -202,7 +202,7 @@ def histories(
     contacts = _contacts(person_ids, since)
     referrals: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for child_id, referral_date, outcome in Referral.objects.filter(
-        child_id__in=person_ids, referral_date__gte=since
+        child_id__any_of=person_ids, referral_date__gte=since
     ).values_list("child_id", "referral_date", "outcome"):
         referrals[child_id].append((referral_date, outcome))
     found: dict[tuple[int, int], PersonHistory] = {}
@@ -226,7 +226,7 @@ def _earlier_notifications(person_ids: set[int], since: date) -> dict[int, list[
     zone = timezone.get_current_timezone()
     earlier: dict[int, list[_Earlier]] = defaultdict(list)
     rows = NotifiedPerson.objects.filter(
-        person_id__in=person_ids, notification__incident_at__gte=_start_of(since)
+        person_id__any_of=person_ids, notification__incident_at__gte=_start_of(since)
     ).values_list(
         "person_id",
         "role",
@@ -284,7 +284,7 @@ def _contacts(person_ids: set[int], since: date) -> dict[int, list[_Contact]]:
     zone = timezone.get_current_timezone()
     contacts: dict[int, list[_Contact]] = defaultdict(list)
     rows = ContactPerson.objects.filter(
-        person_id__in=person_ids, contact__received_at__gte=_start_of(since)
+        person_id__any_of=person_ids, contact__received_at__gte=_start_of(since)
     ).values_list("person_id", "contact_id", "contact__received_at", "contact__state")
     for person_id, contact_id, received_at, state in rows:
         day = timezone.localtime(received_at, zone).date()
