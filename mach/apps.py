@@ -18,11 +18,15 @@ class MachConfig(AppConfig):
 
     def ready(self) -> None:
         from . import case_audits, chronology, deadlines, metrics, workflows
+        from .lookups import AnyOf
         from .representations import UtcDateTimeField
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
         # Every model's times in every API response in one offset, UTC (api.md: ISO 8601).
         ModelSerializer.serializer_field_mapping[models.DateTimeField] = UtcDateTimeField
+        # A relation's lookups are its own, not its field's: registered on both.
+        models.Field.register_lookup(AnyOf)
+        models.ForeignObject.register_lookup(AnyOf)
         deadlines.register_core_kinds()
         chronology.register_core_sources()
         registrations.register_core_pages()

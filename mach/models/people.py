@@ -131,7 +131,12 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return self.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        """The full name of the person with these names, for a read that loads no instance."""
+        return f"{first_name} {last_name}"
 
     @property
     def masked_nhs_number(self) -> str:

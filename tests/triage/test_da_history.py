@@ -14,7 +14,7 @@ from mach.models import Contact, Person, User
 from tests.conftest import Api, SignedIn
 from tests.factories import ReferralFactory
 from tests.triage.da_helpers import notify, triage_body
-from triage.domestic_abuse.selectors import histories, with_details
+from triage.domestic_abuse.selectors import histories, named_people
 from triage.models import DomesticAbuseNotification
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ __all__ = ["notify"]
 
 
 def _lines(notification_id: int, person: Person) -> list[tuple[str, str, str]]:
-    notification = with_details(DomesticAbuseNotification.objects.filter(pk=notification_id))
-    found = histories(list(notification))
+    notifications = list(DomesticAbuseNotification.objects.filter(pk=notification_id))
+    found = histories(notifications, named_people(notifications))
     return [
         (line.at.isoformat(), line.kind, line.summary)
         for line in found[(notification_id, person.pk)].lines

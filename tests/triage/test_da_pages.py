@@ -177,6 +177,33 @@ def test_the_meeting_page_costs_the_same_queries_whatever_the_agenda(
     assert len(eight) == len(two)
 
 
+def test_the_meeting_page_shows_each_triaged_items_views_and_challenges_in_fixed_queries(
+    social_worker: User, api_as: Api, signed_in: SignedIn
+) -> None:
+    api = api_as(social_worker)
+    meeting = _meeting_with(3, social_worker, api)
+    first, *others = DomesticAbuseNotification.objects.order_by("id").values_list("id", flat=True)
+    client = signed_in(social_worker)
+
+    def triage(notification_id: int) -> None:
+        url = f"/api/v1/da-notifications/{notification_id}/triage/"
+        assert api.post(url, triage_body(), format="json").status_code == 200
+
+    triage(first)
+    with CaptureQueriesContext(connection) as one:
+        one_triaged = client.get(f"/domestic-abuse/meetings/{meeting}/").content.decode()
+    for notification_id in others:
+        triage(notification_id)
+    with CaptureQueriesContext(connection) as three:
+        all_triaged = client.get(f"/domestic-abuse/meetings/{meeting}/").content.decode()
+
+    assert one_triaged.count("Third call-out this year.") == 1
+    assert one_triaged.count("Challenge by Domestic abuse service") == 1
+    assert all_triaged.count("Third call-out this year.") == 3
+    assert all_triaged.count("Agreed: early help offer instead.") == 3
+    assert len(three) == len(one)
+
+
 def test_the_childs_chronology_and_the_contact_page_show_the_decision(
     notify: Callable[..., dict[str, Any]], social_worker: User, api_as: Api, signed_in: SignedIn
 ) -> None:

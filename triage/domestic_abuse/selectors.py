@@ -4,21 +4,22 @@ beside each item of a meeting's agenda (G9), in a fixed number of queries."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from mach import timescales, workflows
-from mach.models import ContactPerson, Referral, Role, User
+from mach.models import Contact, ContactPerson, Person, Referral, Role, User
 from mach.services.referrals import twelve_months_before
 
 from .models import (
     DashLevel,
     DomesticAbuseNotification,
     EncompassNotice,
+    NotificationState,
     NotifiedPerson,
     NotifiedRole,
     TriageDecision,
@@ -45,24 +46,72 @@ def with_details(
     )
 
 
-def for_agenda(
-    notifications: QuerySet[DomesticAbuseNotification],
-) -> QuerySet[DomesticAbuseNotification]:
-    """What a meeting's agenda shows beside each notification: its people (their names, not the
-    sender's words), the agencies' views and the challenges. Lighter than `with_details` (no
-    Operation Encompass notices, no person's other columns) for an agenda of a hundred people
-    and more; any other field of a person costs a query per row."""
-    people = NotifiedPerson.objects.select_related("person").only(
-        "notification",
+def agenda(meeting: TriageMeeting) -> list[DomesticAbuseNotification]:
+    """A meeting's notifications in the order received, with what the agenda shows beside each
+    besides its people (read apart, by `named_people`): the agencies' views and challenges, of
+    the triaged ones only, since only theirs are shown. Django's prefetch costs more per
+    notification than its query does: an agenda read before the meeting, all awaiting triage,
+    is spared both queries."""
+    notifications = list(
+        DomesticAbuseNotification.objects.filter(meeting=meeting).order_by("received_at", "id")
+    )
+    prefetch_related_objects(
+        [n for n in notifications if n.state == NotificationState.TRIAGED],
+        "agency_views",
+        "challenges",
+    )
+    return notifications
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPerson:
+    """A person named on a notification as an agenda item shows them: their name on their
+    record (not the sender's words), their role and, for a child, presence and account."""
+
+    person_id: int
+    role: str
+    present: bool | None
+    childs_account: str
+    name: str
+
+    @classmethod
+    def of(cls, link: NotifiedPerson) -> NamedPerson:
+        """From a link loaded `with_details` (its person selected with it: no query)."""
+        return cls(
+            person_id=link.person_id,
+            role=link.role,
+            present=link.present,
+            childs_account=link.childs_account,
+            name=link.person.full_name,
+        )
+
+
+def named_people(
+    notifications: Sequence[DomesticAbuseNotification],
+) -> dict[int, list[NamedPerson]]:
+    """By notification id, its people in their order, in one query of values rather than a
+    link and a person model each: an agenda names a hundred people and more."""
+    people: dict[int, list[NamedPerson]] = {n.pk: [] for n in notifications}
+    rows = NotifiedPerson.objects.filter(notification__in=list(people)).values_list(
+        "notification_id",
+        "person_id",
         "role",
         "present",
         "childs_account",
         "person__first_name",
         "person__last_name",
     )
-    return notifications.prefetch_related(
-        Prefetch("people", queryset=people), "agency_views", "challenges"
-    )
+    for notification_id, person_id, role, present, account, first_name, last_name in rows:
+        people[notification_id].append(
+            NamedPerson(
+                person_id=person_id,
+                role=role,
+                present=present,
+                childs_account=account,
+                name=Person.name_of(first_name, last_name),
+            )
+        )
+    return people
 
 
 def meetings_visible_to(user: User) -> QuerySet[TriageMeeting]:
@@ -105,6 +154,17 @@ def _start_of(day: date) -> datetime:
 
 
 @dataclass(frozen=True, slots=True)
+class _Window:
+    """What of a person's history an agenda item shows: from `start` (the day a year before its
+    incident) until the notification was received (`until`, on the day `last_day`)."""
+
+    notification_id: int
+    start: date
+    until: datetime
+    last_day: date
+
+
+@dataclass(frozen=True, slots=True)
 class _Earlier:
     """A notification naming the person, read once for every agenda item that names them."""
 
@@ -117,45 +177,43 @@ class _Earlier:
 
 def histories(
     notifications: Sequence[DomesticAbuseNotification],
+    people: Mapping[int, Sequence[NamedPerson]],
 ) -> dict[tuple[int, int], PersonHistory]:
-    """By (notification id, person id): each person's history from the same day a year before
-    the notification's incident until it was received, the notification itself left out.
-    Three queries for the whole agenda, whatever its length; the notifications must be loaded
-    `with_details` or `for_agenda`. The earlier notifications and referrals are read as values,
+    """By (notification id, person id): the history of each of a notification's `people` (by
+    its id, as `named_people` reads them) from the same day a year before its incident until it
+    was received, the notification itself left out. Three queries for the whole agenda,
+    whatever its length. The earlier notifications, contacts and referrals are read as values,
     not models: only the columns a line shows."""
     if not notifications:
         return {}
+    zone = timezone.get_current_timezone()
     windows = {
-        n.pk: twelve_months_before(timezone.localtime(n.incident_at).date()) for n in notifications
-    }
-    since = min(windows.values())
-    person_ids = {p.person_id for n in notifications for p in n.people.all()}
-    earlier = _earlier_notifications(person_ids, since)
-    contacts: dict[int, list[ContactPerson]] = defaultdict(list)
-    for contact_link in (
-        ContactPerson.objects.filter(
-            person_id__in=person_ids, contact__received_at__gte=_start_of(since)
+        n.pk: _Window(
+            notification_id=n.pk,
+            start=twelve_months_before(timezone.localtime(n.incident_at, zone).date()),
+            until=n.received_at,
+            last_day=timezone.localtime(n.received_at, zone).date(),
         )
-        .select_related("contact")
-        .only("person", "contact__received_at", "contact__state")
-    ):
-        contacts[contact_link.person_id].append(contact_link)
+        for n in notifications
+    }
+    since = min(window.start for window in windows.values())
+    person_ids = {p.person_id for n in notifications for p in people[n.pk]}
+    earlier = _earlier_notifications(person_ids, since)
+    contacts = _contacts(person_ids, since)
     referrals: dict[int, list[tuple[date, str]]] = defaultdict(list)
     for child_id, referral_date, outcome in Referral.objects.filter(
-        child_id__in=person_ids, referral_date__gte=since
+        child_id__any_of=person_ids, referral_date__gte=since
     ).values_list("child_id", "referral_date", "outcome"):
         referrals[child_id].append((referral_date, outcome))
     found: dict[tuple[int, int], PersonHistory] = {}
     for notification in notifications:
-        start, until = windows[notification.pk], notification.received_at
-        for link in notification.people.all():
-            found[(notification.pk, link.person_id)] = _history(
-                notification.pk,
-                start,
-                until,
-                earlier[link.person_id],
-                contacts[link.person_id],
-                referrals[link.person_id],
+        window = windows[notification.pk]
+        for person in people[notification.pk]:
+            found[(notification.pk, person.person_id)] = _history(
+                window,
+                earlier[person.person_id],
+                contacts[person.person_id],
+                referrals[person.person_id],
             )
     return found
 
@@ -168,7 +226,7 @@ def _earlier_notifications(person_ids: set[int], since: date) -> dict[int, list[
     zone = timezone.get_current_timezone()
     earlier: dict[int, list[_Earlier]] = defaultdict(list)
     rows = NotifiedPerson.objects.filter(
-        person_id__in=person_ids, notification__incident_at__gte=_start_of(since)
+        person_id__any_of=person_ids, notification__incident_at__gte=_start_of(since)
     ).values_list(
         "person_id",
         "role",
@@ -210,33 +268,54 @@ def _earlier_notifications(person_ids: set[int], since: date) -> dict[int, list[
     return earlier
 
 
+@dataclass(frozen=True, slots=True)
+class _Contact:
+    """A contact naming the person, read once for every agenda item that names them."""
+
+    day: date
+    received_at: datetime
+    line: HistoryLine
+
+
+def _contacts(person_ids: set[int], since: date) -> dict[int, list[_Contact]]:
+    """By person id, the contacts naming them received on or after `since`: read as values, not
+    as a link and a contact model each (an agenda's people have a hundred and more), and each
+    one's day and line made once, however many agenda items name the person."""
+    zone = timezone.get_current_timezone()
+    contacts: dict[int, list[_Contact]] = defaultdict(list)
+    rows = ContactPerson.objects.filter(
+        person_id__any_of=person_ids, contact__received_at__gte=_start_of(since)
+    ).values_list("person_id", "contact_id", "contact__received_at", "contact__state")
+    for person_id, contact_id, received_at, state in rows:
+        day = timezone.localtime(received_at, zone).date()
+        summary = f"Contact {Contact.reference_of(contact_id)} ({state})"
+        contacts[person_id].append(
+            _Contact(day=day, received_at=received_at, line=HistoryLine(day, "contact", summary))
+        )
+    return contacts
+
+
 def _history(
-    notification_id: int,
-    start: date,
-    until: datetime,
+    window: _Window,
     earlier: list[_Earlier],
-    contacts: list[ContactPerson],
+    contacts: list[_Contact],
     referrals: list[tuple[date, str]],
 ) -> PersonHistory:
     history = PersonHistory()
+    start, until = window.start, window.until
     for other in earlier:
-        if other.notification_id == notification_id or other.day < start:
+        if other.notification_id == window.notification_id or other.day < start:
             continue
         if other.received_at > until:
             continue
         history.notifications.append(other.line)
         if other.marac is not None and other.marac.at >= start:
             history.maracs.append(other.marac)
-    for contact_link in contacts:
-        contact = contact_link.contact
-        day = timezone.localtime(contact.received_at).date()
-        if start <= day and contact.received_at <= until:
-            history.contacts.append(
-                HistoryLine(day, "contact", f"Contact {contact.reference} ({contact.state})")
-            )
-    last_day = timezone.localtime(until).date()
+    for contact in contacts:
+        if start <= contact.day and contact.received_at <= until:
+            history.contacts.append(contact.line)
     for referral_date, outcome in referrals:
-        if start <= referral_date <= last_day:
+        if start <= referral_date <= window.last_day:
             history.referrals.append(
                 HistoryLine(referral_date, "referral", f"Referral: {outcome.replace('_', ' ')}")
             )

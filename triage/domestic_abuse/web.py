@@ -8,7 +8,7 @@ only its status."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -39,16 +39,17 @@ from .models import (
     DashLevel,
     DomesticAbuseNotification,
     NotificationState,
-    NotifiedPerson,
     NotifiedRole,
     TriageDecision,
     TriageMeeting,
 )
 from .selectors import (
+    NamedPerson,
     PersonHistory,
+    agenda,
     child_ids_of,
-    for_agenda,
     histories,
+    named_people,
     notifications_visible_to,
     with_details,
 )
@@ -64,6 +65,7 @@ MEETING_AGENCIES = (
     AgencyType.DOMESTIC_ABUSE_SERVICE,
 )
 AGENCY_CHOICES = [(agency.value, agency.label) for agency in MEETING_AGENCIES]
+ROLE_LABELS = dict(NotifiedRole.choices)
 
 
 def _log(request: HttpRequest, child_ids: list[int], action: str = AccessLog.Action.VIEW) -> None:
@@ -344,32 +346,34 @@ def _visible(user: User, notification_id: int) -> DomesticAbuseNotification:
     return get_object_or_404(with_details(notifications_visible_to(user)), pk=notification_id)
 
 
-def _items(notifications: list[DomesticAbuseNotification]) -> list[dict[str, Any]]:
-    """Each notification with its people and their 12-month history (three queries in all).
-    A person's row is flat, what its cells show: an agenda has a hundred rows or more, and
-    each attribute the template looks up through the link and the history costs more there
+def _items(
+    notifications: list[DomesticAbuseNotification], people: Mapping[int, Sequence[NamedPerson]]
+) -> list[dict[str, Any]]:
+    """Each notification with its `people` (by its id) and their 12-month history (three
+    queries in all). A person's row is flat, what its cells show: an agenda has a hundred rows
+    or more, and each attribute the template looks up through the history costs more there
     than here."""
-    found = histories(notifications)
+    found = histories(notifications, people)
     url_of = url_by_id("triage:da-notification")
     return [
         {
             "notification": notification,
             "url": url_of(notification.pk),
             "people": [
-                _person_row(link, found[(notification.pk, link.person_id)])
-                for link in notification.people.all()
+                _person_row(person, found[(notification.pk, person.person_id)])
+                for person in people[notification.pk]
             ],
         }
         for notification in notifications
     ]
 
 
-def _person_row(link: NotifiedPerson, history: PersonHistory) -> dict[str, Any]:
+def _person_row(person: NamedPerson, history: PersonHistory) -> dict[str, Any]:
     return {
-        "name": link.person.full_name,
-        "role": link.get_role_display(),
-        "present": link.role == NotifiedRole.CHILD and bool(link.present),
-        "childs_account": link.childs_account,
+        "name": person.name,
+        "role": ROLE_LABELS[person.role],
+        "present": person.role == NotifiedRole.CHILD and bool(person.present),
+        "childs_account": person.childs_account,
         "notifications": len(history.notifications),
         "contacts": len(history.contacts),
         "referrals": len(history.referrals),
@@ -407,7 +411,10 @@ def _notification_page(
         request,
         "triage/da_notification_detail.html",
         {
-            "item": _items([notification])[0],
+            "item": _items(
+                [notification],
+                {notification.pk: [NamedPerson.of(link) for link in notification.people.all()]},
+            )[0],
             "notification": notification,
             "forms": forms,
             "error_summary": summary,
@@ -510,18 +517,16 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     number of queries whatever the agenda's length."""
     user = signed_in_user(request)
     meeting = get_object_or_404(TriageMeeting.objects.prefetch_related("attendees"), pk=meeting_id)
-    notifications = list(
-        for_agenda(DomesticAbuseNotification.objects.filter(meeting=meeting)).order_by(
-            "received_at", "id"
-        )
-    )
-    _log(request, [child for n in notifications for child in child_ids_of(n)])
+    notifications = agenda(meeting)
+    people = named_people(notifications)
+    named = [person for each in people.values() for person in each]
+    _log(request, [p.person_id for p in named if p.role == NotifiedRole.CHILD])
     return render(
         request,
         "triage/da_meeting_detail.html",
         {
             "meeting": meeting,
-            "items": _items(notifications),
+            "items": _items(notifications, people),
             "is_worker": user.has_role(*MACH_WORKERS),
             "undecided": sum(
                 1 for n in notifications if n.state == NotificationState.AWAITING_TRIAGE

@@ -24,10 +24,9 @@ def history_lines(lines: Sequence[HistoryLine]) -> str:
     was half the page's rendering."""
     if not lines:
         return "None"
+    language = get_language()
     return format_html_join(
-        SafeString("<br>"),
-        "{}: {}",
-        ((_day(line.at, get_language()), line.summary) for line in lines),
+        SafeString("<br>"), "{}: {}", ((_day(line.at, language), line.summary) for line in lines)
     )
 
 
