@@ -279,12 +279,12 @@ def contacts_shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return []
     ids = [row["id"] for row in rows]
     people: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    links = ContactPerson.objects.filter(contact_id__in=ids).order_by("position", "id")
+    links = ContactPerson.objects.filter(contact_id__any_of=ids).order_by("position", "id")
     for link in links.values(*_PERSON_COLUMNS):
         people[link["contact_id"]].append(link)
     referrals: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for referral in (
-        Referral.objects.filter(contact_id__in=ids).order_by("id").values(*_REFERRAL_COLUMNS)
+        Referral.objects.filter(contact_id__any_of=ids).order_by("id").values(*_REFERRAL_COLUMNS)
     ):
         referrals[referral["contact_id"]].append(_referral_shown(referral))
     return [_contact_shown(row, people[row["id"]], referrals[row["id"]]) for row in rows]

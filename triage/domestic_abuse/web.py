@@ -27,6 +27,7 @@ from mach.permissions import CHILD_READERS, MACH_WORKERS
 from mach.web.forms import Field, bind, place_bound_forms, run_form
 from mach.web.pages import FormPage, form_page, page, signed_in_user
 from mach.web.rows import url_by_id
+from mach.workflows import choice_label
 
 from . import services
 from .api import (
@@ -39,6 +40,7 @@ from .models import (
     DashLevel,
     DomesticAbuseNotification,
     NotificationState,
+    NotifiedPerson,
     NotifiedRole,
     TriageDecision,
     TriageMeeting,
@@ -65,7 +67,6 @@ MEETING_AGENCIES = (
     AgencyType.DOMESTIC_ABUSE_SERVICE,
 )
 AGENCY_CHOICES = [(agency.value, agency.label) for agency in MEETING_AGENCIES]
-ROLE_LABELS = dict(NotifiedRole.choices)
 
 
 def _log(request: HttpRequest, child_ids: list[int], action: str = AccessLog.Action.VIEW) -> None:
@@ -371,7 +372,7 @@ def _items(
 def _person_row(person: NamedPerson, history: PersonHistory) -> dict[str, Any]:
     return {
         "name": person.name,
-        "role": ROLE_LABELS[person.role],
+        "role": choice_label(NotifiedPerson, "role", person.role),
         "present": person.role == NotifiedRole.CHILD and bool(person.present),
         "childs_account": person.childs_account,
         "notifications": len(history.notifications),
