@@ -487,6 +487,24 @@ def _open_case_exists(kinds: tuple[OpenCaseKind, ...]) -> models.Expression:
     return ExpressionWrapper(reduce(operator.or_, checks), output_field=BooleanField())
 
 
+def open_case_exists_sql() -> tuple[str, tuple[Any, ...]]:
+    """`open_case_exists()` as SQL and its parameters, for a raw statement of the hot path
+    (intake's matching) whose person row is named `mach_person`: built by the ORM once per
+    process for the kinds registered, so that no intake pays for building it."""
+    return _open_case_exists_sql(tuple(open_case_kinds.values()))
+
+
+@lru_cache(maxsize=8)
+def _open_case_exists_sql(kinds: tuple[OpenCaseKind, ...]) -> tuple[str, tuple[Any, ...]]:
+    from django.db import connection
+
+    from .models import Person
+
+    query = Person.objects.annotate(open_case=_open_case_exists(kinds)).query
+    sql, params = query.get_compiler(connection=connection).compile(query.annotations["open_case"])
+    return sql, tuple(params)
+
+
 def open_cases(child_ids: Sequence[int]) -> dict[int, OpenCase]:
     """Each child's open case, by child id (one query per registered kind). A child with more
     than one open record goes to the newest of the kind registered first."""

@@ -124,10 +124,14 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args: object, **kwargs: object) -> None:
+        self.normalise()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def normalise(self) -> None:
+        """Set the normalised names and postcode that matching compares (`save` does)."""
         self.normalised_first_name = normalise_name(self.first_name)
         self.normalised_last_name = normalise_name(self.last_name)
         self.normalised_postcode = normalise_postcode(self.postcode)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
     def full_name(self) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .. import selectors, timescales, workflows
 from ..audit import log_child_access, record_event
+from ..inserts import insert, insert_skipping_conflicts
 from ..models import (
     AccessLog,
     Contact,
@@ -29,9 +30,10 @@ from .common import enqueue_deadline_check, require_role
 from .people import (
     PersonInput,
     PersonMatch,
+    create_people,
+    exact_matches,
     household_adult_match,
     household_adults,
-    person_match_or_create,
     relationship_kind,
 )
 
@@ -114,7 +116,7 @@ def contact_create(
         if case is not None:
             route_to_open_case(contact, case)
         contact.start_clock(due)
-        contact.save()
+        insert([contact])
         links = _link_people(contact, matches)
         record_event(
             actor=actor,
@@ -177,25 +179,30 @@ def open_case_of(matches: Sequence[Match]) -> workflows.OpenCase | None:
 
 def match_people(*, children: Sequence[PersonInput], adults: Sequence[PersonInput]) -> list[Match]:
     """Each person named, matched to a record once (a person named twice is linked once): the
-    one matching of every intake (contacts, domestic-abuse notifications).
+    one matching of every intake (contacts, domestic-abuse notifications). Three statements
+    for any number of people: the exact matches of all, the new records of the rest, and their
+    proposals (and one more for the household, when an adult is named with a known child).
 
     An adult is first looked for among the adults already linked to the known children: the
     mother named by name alone on every contact is one person in the household, not a new
     record each time (`household_adult_match`)."""
-    matches: dict[int, Match] = {}
-    for data in children:
-        match = person_match_or_create(kind=Kind.CHILD, data=data)
-        matches.setdefault(match.person.pk, (Kind.CHILD, data, match))
-    known = [match.person.pk for _, _, match in matches.values() if match.matched_existing]
+    named = [(Kind.CHILD, data) for data in children] + [(Kind.ADULT, data) for data in adults]
+    found = exact_matches([data for _, data in named])
+    known = [
+        person.pk
+        for (kind, _), person in zip(named, found, strict=True)
+        if kind == Kind.CHILD and person is not None
+    ]
     household = household_adults(known) if known and adults else []
-    for data in adults:
-        found = household_adult_match(household, data)
-        match = (
-            PersonMatch(found, True)
-            if found is not None
-            else person_match_or_create(kind=Kind.ADULT, data=data)
-        )
-        matches.setdefault(match.person.pk, (Kind.ADULT, data, match))
+    for index, (kind, data) in enumerate(named):
+        if kind == Kind.ADULT:
+            found[index] = household_adult_match(household, data) or found[index]
+    unmatched = [index for index, person in enumerate(found) if person is None]
+    created = iter(create_people([named[index] for index in unmatched]))
+    matches: dict[int, Match] = {}
+    for (kind, data), person in zip(named, found, strict=True):
+        match = PersonMatch(person, True) if person is not None else next(created)
+        matches.setdefault(match.person.pk, (kind, data, match))
     return list(matches.values())
 
 
@@ -211,7 +218,7 @@ def _link_people(contact: Contact, matches: Sequence[Match]) -> list[ContactPers
         )
         for position, (role, data, match) in enumerate(matches)
     }
-    ContactPerson.objects.bulk_create(links.values())
+    insert(list(links.values()))
     child_links = [link for link in links.values() if link.role == Kind.CHILD]
     relationships = [
         Relationship(
@@ -231,5 +238,5 @@ def _link_people(contact: Contact, matches: Sequence[Match]) -> list[ContactPers
         for index, first in enumerate(child_links)
         for second in child_links[index + 1 :]
     ]
-    Relationship.objects.bulk_create(relationships, ignore_conflicts=True)
+    insert_skipping_conflicts(relationships)
     return list(links.values())

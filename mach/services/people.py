@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import reduce
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection
+from django.utils import timezone
 
 from .. import workflows
+from ..inserts import insert
 from ..models import (
     Kind,
-    MatchProposal,
     Person,
     RelationshipKind,
     normalise_name,
@@ -100,26 +99,113 @@ class PersonMatch:
 
 
 def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
-    """Link to an existing record on an exact match, else create one and propose weak matches.
+    """Link to an existing record on an exact match, else create one and propose weak matches
+    (`exact_matches`, then `create_people`). Call inside a transaction."""
+    found = exact_matches([data])[0]
+    if found is not None:
+        return PersonMatch(found, True)
+    return create_people([(kind, data)])[0]
+
+
+def exact_matches(named: Sequence[PersonInput]) -> list[Person | None]:
+    """For each person named, the record they certainly are, or None: one query for them all.
 
     Exact: the same valid NHS number; or the same normalised first and last names, date of
     birth and postcode, when exactly one record has them and no NHS number conflicts. Only an
     NHS number on both sides that differs is a conflict: a police contact with no number links
-    to the child whom health recorded with one, or the child's chronology splits in two. Weaker
-    matches (same date of birth and one name the same; or both names and the postcode) become
-    `MatchProposal` rows for a worker; nothing is ever merged here. A match on a record merged
-    into another links to the record it was merged into, never to the merged-away one.
+    to the child whom health recorded with one, or the child's chronology splits in two. A
+    match on a record merged into another is the record it was merged into, never the
+    merged-away one. Each record found says, in the same query, whether it has an open case
+    (`PersonMatch.may_have_open_case`).
+    """
+    if not named:
+        return []
+    by_input: list[list[Person]] = [[] for _ in named]
+    with connection.cursor() as cursor:
+        cursor.execute(*_exact_match_statement(named))
+        for row in cursor.fetchall():
+            person = Person.from_db(connection.alias, _PERSON_FIELDS, row[1:-1])
+            # Read by `PersonMatch.may_have_open_case`.
+            setattr(person, "open_case", row[-1])  # noqa: B010
+            by_input[row[0]].append(person)
+    return [_certain(data, rows) for data, rows in zip(named, by_input, strict=True)]
+
+
+def _certain(data: PersonInput, rows: Sequence[Person]) -> Person | None:
+    """The one kept record `rows` (ordered by NHS number, highest first) name for `data`. The
+    NHS number is unique, so a row with it comes first and is the match; otherwise the name
+    matches count only when they resolve to exactly one kept record whose NHS number, if both
+    sides have one, is the same."""
+    if rows and data.nhs_number and rows[0].nhs_number == data.nhs_number:
+        return rows[0].kept_record()
+    # A duplicate and the record it was merged into are one person, however many rows match.
+    kept = {person.kept_record() for person in rows}
+    if data.nhs_number:
+        kept = {person for person in kept if person.nhs_number in ("", data.nhs_number)}
+    return kept.pop() if len(kept) == 1 else None
+
+
+def create_people(named: Sequence[tuple[str, PersonInput]]) -> list[PersonMatch]:
+    """A new record for each (kind, person) named that no record matched exactly, written in one
+    statement, and the weak matches of them all proposed in another. A person named twice (by
+    the same NHS number, or by the same details with no NHS number conflicting) is one record.
 
     Two intakes naming the same new NHS number at once both try to create it; the unique
-    constraint makes the later one wait for the earlier to commit and then link to its record.
-    Call inside a transaction: a new record is written, and on that race rolled back to a
-    savepoint.
-    """
-    first, last = normalise_name(data.first_name), normalise_name(data.last_name)
-    postcode = normalise_postcode(data.address.get("postcode", ""))
-    existing = _exact_match(data, first=first, last=last, postcode=postcode)
-    if existing is not None:
-        return PersonMatch(existing, True)
+    constraint makes the later one wait for the earlier to commit, and then it links to that
+    record. Call inside a transaction."""
+    matches: list[PersonMatch] = []
+    fresh: list[tuple[Person, PersonInput]] = []
+    for kind, data in named:
+        same = next((made for made, said in fresh if _same_person(said, data)), None)
+        if same is None:
+            same = _new_person(kind, data)
+            fresh.append((same, data))
+        matches.append(PersonMatch(same, False))
+    people = [person for person, _ in fresh]
+    written = insert(people, skip_conflicts_on="nhs_number")
+    taken = {person.nhs_number for person in people} - {person.nhs_number for person in written}
+    if taken:
+        # Another intake created these NHS numbers a moment ago: those records are the matches.
+        for match in matches:
+            if match.person.nhs_number in taken and match.person.pk is None:
+                match.person = Person.objects.get(nhs_number=match.person.nhs_number).kept_record()
+                match.matched_existing = True
+    if created := [person.pk for person in written]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _PROPOSALS_INSERT,
+                {"created": created, "at": timezone.now(), "most": MAX_PROPOSALS_PER_PERSON},
+            )
+    return matches
+
+
+def _same_person(first: PersonInput, then: PersonInput) -> bool:
+    """Whether `then` names exactly the person `first` named (the rule of `exact_matches`)."""
+    if first.nhs_number and first.nhs_number == then.nhs_number:
+        return True
+    details = (
+        then.date_of_birth is not None
+        and bool(_postcode_of(then))
+        and _details(first) == _details(then)
+    )
+    conflict = bool(first.nhs_number and then.nhs_number and first.nhs_number != then.nhs_number)
+    return details and not conflict
+
+
+def _postcode_of(data: PersonInput) -> str:
+    return normalise_postcode(data.address.get("postcode", ""))
+
+
+def _details(data: PersonInput) -> tuple[str, str, date | None, str]:
+    return (
+        normalise_name(data.first_name),
+        normalise_name(data.last_name),
+        data.date_of_birth,
+        _postcode_of(data),
+    )
+
+
+def _new_person(kind: str, data: PersonInput) -> Person:
     person = Person(
         kind=kind,
         first_name=data.first_name,
@@ -139,55 +225,49 @@ def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
         town=data.address.get("town", ""),
         postcode=data.address.get("postcode", ""),
     )
-    if data.nhs_number:
-        try:
-            with transaction.atomic():
-                person.save()
-        except IntegrityError:
-            # Another intake created the same NHS number a moment ago: that record is the match.
-            return PersonMatch(Person.objects.get(nhs_number=data.nhs_number).kept_record(), True)
-    else:
-        # The NHS number is the only unique column an insert can clash on, so a record without
-        # one needs no savepoint (two round trips saved on most people).
-        person.save()
-    _propose_matches(person, first=first, last=last, postcode=postcode)
-    return PersonMatch(person, False)
+    person.normalise()
+    return person
 
 
-def _exact_match(data: PersonInput, *, first: str, last: str, postcode: str) -> Person | None:
-    """The record `data` certainly names, or None; one query for both kinds of exact match.
-
-    The NHS number is unique, so at most one row has it, and ordering by the number, highest
-    first, puts that row ahead of the name matches. Without an NHS match, the name matches
-    count only when they resolve to exactly one kept record whose NHS number, if both sides
-    have one, is the same.
+def _exact_match_statement(named: Sequence[PersonInput]) -> tuple[str, list[Any]]:
+    """The statement of `exact_matches` and its values: each input's two ways of matching,
+    each by its own index (the unique NHS number; names and birth date, then postcode)."""
+    open_case, open_case_params = workflows.open_case_exists_sql()
+    columns = ", ".join(f"mach_person.{name}" for name in _PERSON_COLUMNS)
+    sql = f"""
+        SELECT named.n, {columns}, {open_case}
+        FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[])
+            AS named(n, nhs_number, first_name, last_name, date_of_birth, postcode)
+        CROSS JOIN LATERAL (
+            (SELECT * FROM mach_person p WHERE named.nhs_number <> ''
+                AND p.nhs_number = named.nhs_number)
+            UNION ALL
+            (SELECT * FROM mach_person p WHERE named.postcode <> ''
+                AND p.normalised_last_name = named.last_name
+                AND p.normalised_first_name = named.first_name
+                AND p.date_of_birth = named.date_of_birth
+                AND p.normalised_postcode = named.postcode
+                AND (named.nhs_number = '' OR p.nhs_number = '')
+             ORDER BY p.nhs_number DESC, p.last_name, p.first_name, p.id
+             LIMIT {MAX_EXACT_MATCHES})
+        ) AS mach_person
+        ORDER BY named.n, mach_person.nhs_number DESC, mach_person.last_name,
+            mach_person.first_name, mach_person.id
     """
-    exact: list[Q] = []
-    if data.nhs_number:
-        exact.append(Q(nhs_number=data.nhs_number))
-    if data.date_of_birth and postcode:
-        same_details = Q(
-            normalised_first_name=first,
-            normalised_last_name=last,
-            date_of_birth=data.date_of_birth,
-            normalised_postcode=postcode,
-        )
-        exact.append(same_details & Q(nhs_number="") if data.nhs_number else same_details)
-    if not exact:
-        return None
-    rows = list(
-        Person.objects.filter(reduce(operator.or_, exact))
-        # Whether the person has an open case, read in the same query (see `has_open_case`).
-        .annotate(open_case=workflows.open_case_exists())
-        .order_by("-nhs_number", "last_name", "first_name", "id")[:MAX_EXACT_MATCHES]
-    )
-    if rows and data.nhs_number and rows[0].nhs_number == data.nhs_number:
-        return rows[0].kept_record()
-    # A duplicate and the record it was merged into are one person, however many rows match.
-    kept = {person.kept_record() for person in rows}
-    if data.nhs_number:
-        kept = {person for person in kept if person.nhs_number in ("", data.nhs_number)}
-    return kept.pop() if len(kept) == 1 else None
+    details = [_details(data) for data in named]
+    values = [
+        list(range(len(named))),
+        [data.nhs_number for data in named],
+        [first for first, _, _, _ in details],
+        [last for _, last, _, _ in details],
+        [born for _, _, born, _ in details],
+        [postcode for _, _, _, postcode in details],
+    ]
+    return sql, [*open_case_params, *values]
+
+
+_PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
+_PERSON_COLUMNS = [f'"{field.column}"' for field in Person._meta.concrete_fields]
 
 
 def household_adults(child_ids: Sequence[int]) -> list[Person]:
@@ -215,40 +295,43 @@ def household_adult_match(adults: Sequence[Person], data: PersonInput) -> Person
     return found[0] if len(found) == 1 else None
 
 
-def _propose_matches(person: Person, *, first: str, last: str, postcode: str) -> None:
-    weak: list[Q] = []
-    if person.date_of_birth:
-        similar = Q(normalised_first_name=first) | Q(normalised_last_name=last)
-        weak.append(Q(date_of_birth=person.date_of_birth) & similar)
-    if postcode:
-        weak.append(
-            Q(normalised_first_name=first, normalised_last_name=last, normalised_postcode=postcode)
-        )
-    if not weak:
-        return
-    # Oldest records first, but ordered by an expression the primary key index cannot supply:
-    # ordered by `id` itself, PostgreSQL may walk the whole table in id order hoping to meet
-    # five matches early, which takes 50 ms once thousands share a birth date and family name.
-    candidates = (
-        Person.objects.filter(reduce(operator.or_, weak), merged_into__isnull=True)
-        .exclude(pk=person.pk)
-        .order_by(F("id") + 0)
-    )
-    proposals = [
-        MatchProposal(person=person, candidate=candidate, reason=_match_reason(person, candidate))
-        for candidate in candidates[:MAX_PROPOSALS_PER_PERSON]
-    ]
-    MatchProposal.objects.bulk_create(proposals, ignore_conflicts=True)
-
-
-def _match_reason(person: Person, candidate: Person) -> str:
-    reasons = []
-    if person.date_of_birth and person.date_of_birth == candidate.date_of_birth:
-        reasons.append("same date of birth")
-    if normalise_name(person.first_name) == candidate.normalised_first_name:
-        reasons.append("same first name")
-    if normalise_name(person.last_name) == candidate.normalised_last_name:
-        reasons.append("same last name")
-    if person.normalised_postcode and person.normalised_postcode == candidate.normalised_postcode:
-        reasons.append("same postcode")
-    return ", ".join(reasons)
+# Weak matches of new records (`create_people`), at most five each, the oldest records first,
+# each with its reason: the same date of birth and one name; or both names and the postcode. A
+# record never proposes itself, a merged-away record, or one created after it by the same
+# intake (of two new twins the earlier is proposed to the later, not both ways).
+_PROPOSALS_INSERT = """
+        INSERT INTO mach_matchproposal (person_id, candidate_id, reason, status, created_at)
+        SELECT made.id, candidate.id,
+            concat_ws(', ',
+                CASE WHEN candidate.date_of_birth = made.date_of_birth
+                    THEN 'same date of birth' END,
+                CASE WHEN candidate.normalised_first_name = made.normalised_first_name
+                    THEN 'same first name' END,
+                CASE WHEN candidate.normalised_last_name = made.normalised_last_name
+                    THEN 'same last name' END,
+                CASE WHEN made.normalised_postcode <> ''
+                    AND candidate.normalised_postcode = made.normalised_postcode
+                    THEN 'same postcode' END),
+            'proposed', %(at)s
+        FROM mach_person made
+        CROSS JOIN LATERAL (
+            SELECT c.* FROM mach_person c
+            WHERE c.merged_into_id IS NULL AND c.id <> made.id
+                AND NOT (c.id > made.id AND c.id = ANY(%(created)s))
+                AND ((c.date_of_birth = made.date_of_birth
+                        AND (c.normalised_first_name = made.normalised_first_name
+                            OR c.normalised_last_name = made.normalised_last_name))
+                    OR (made.normalised_postcode <> ''
+                        AND c.normalised_first_name = made.normalised_first_name
+                        AND c.normalised_last_name = made.normalised_last_name
+                        AND c.normalised_postcode = made.normalised_postcode))
+            -- Oldest first, but ordered by an expression the primary key index cannot supply:
+            -- ordered by id itself, PostgreSQL may walk the whole table in id order hoping to
+            -- meet five matches early, which takes 50 ms once thousands share a birth date
+            -- and family name.
+            ORDER BY c.id + 0
+            LIMIT %(most)s
+        ) AS candidate
+        WHERE made.id = ANY(%(created)s)
+        ON CONFLICT DO NOTHING
+    """

@@ -72,6 +72,34 @@ def test_the_token_scheme_still_signs_in(social_worker: User) -> None:
     assert response.status_code == 200
 
 
+def test_an_unknown_token_and_a_deactivated_users_token_are_refused_by_name(
+    social_worker: User,
+) -> None:
+    key = Token.objects.get_or_create(user=social_worker)[0].key
+    unknown = Client().get(CONTACTS, HTTP_AUTHORIZATION=f"Token {key[:-1]}x")
+    social_worker.is_active = False
+    social_worker.save(update_fields=["is_active"])
+
+    inactive = Client().get(CONTACTS, HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert (unknown.status_code, unknown.json()) == (401, {"detail": "Invalid token."})
+    assert (inactive.status_code, inactive.json()) == (401, {"detail": "User inactive or deleted."})
+
+
+def test_a_token_signs_in_its_own_user(social_worker: User, manager: User) -> None:
+    key = Token.objects.get_or_create(user=manager)[0].key
+
+    response = Client().post(
+        CONTACTS,
+        contact_body(),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+
+    assert response.status_code == 201
+    assert Contact.objects.get().submitted_by == manager
+
+
 def _times(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [time for item in value.values() for time in _times(item)]
