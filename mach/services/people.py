@@ -239,8 +239,9 @@ def _exact_match_statement(named: Sequence[PersonInput]) -> tuple[str, list[Any]
         FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[])
             AS named(n, nhs_number, first_name, last_name, date_of_birth, postcode)
         CROSS JOIN LATERAL (
+            -- `p.nhs_number <> ''` lets the partial unique index on the number serve it.
             (SELECT * FROM mach_person p WHERE named.nhs_number <> ''
-                AND p.nhs_number = named.nhs_number)
+                AND p.nhs_number <> '' AND p.nhs_number = named.nhs_number)
             UNION ALL
             (SELECT * FROM mach_person p WHERE named.postcode <> ''
                 AND p.normalised_last_name = named.last_name
@@ -268,15 +269,18 @@ def _exact_match_statement(named: Sequence[PersonInput]) -> tuple[str, list[Any]
 
 _PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
 _PERSON_COLUMNS = [f'"{field.column}"' for field in Person._meta.concrete_fields]
+_HOUSEHOLD_ADULTS = (
+    f"SELECT {', '.join(_PERSON_COLUMNS)} FROM mach_person"
+    " WHERE kind = %s AND merged_into_id IS NULL"
+    " AND id IN (SELECT person_id FROM mach_relationship WHERE child_id = ANY(%s))"
+)
 
 
 def household_adults(child_ids: Sequence[int]) -> list[Person]:
-    """The adults already linked to these children (one query)."""
-    return list(
-        Person.objects.filter(
-            kind=Kind.ADULT, merged_into__isnull=True, relationships__child_id__in=child_ids
-        ).distinct()
-    )
+    """The adults already linked to these children (one statement, built once)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HOUSEHOLD_ADULTS, [Kind.ADULT.value, list(child_ids)])
+        return [Person.from_db(connection.alias, _PERSON_FIELDS, row) for row in cursor.fetchall()]
 
 
 def household_adult_match(adults: Sequence[Person], data: PersonInput) -> Person | None:
