@@ -8,8 +8,8 @@ Recreates a database of its own (the configured one with `_intake_bench` appende
 same mix of new and known children) through Django's test client with the production
 settings, one after another. Reports, per post, the CPU this process spent (steadier than the
 time on a busy machine), the time, the queries and their SQL time; `--profile` prints a
-cProfile of the posts, timed by CPU, by cumulative and own time. Run it from two checkouts in turn to compare
-code before and after.
+cProfile of the posts, timed by CPU, by cumulative and own time. Run it from two checkouts in
+turn to compare code before and after.
 """
 
 from __future__ import annotations
@@ -103,9 +103,7 @@ def main() -> None:
         args.contacts, decisions=synthetic.Decisions(repeat_share=args.repeat_share)
     )
     known = loaded.pop("known_children")
-    bodies = synthetic.intake_bodies(
-        args.posts + 20, known=known, repeat_share=args.repeat_share
-    )
+    bodies = synthetic.intake_bodies(args.posts + 20, known=known, repeat_share=args.repeat_share)
     report = measure(bodies, args.profile)
     print(json.dumps({"code": str(BASE_DIR), "loaded": loaded, **report}, indent=2))
 

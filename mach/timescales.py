@@ -35,6 +35,15 @@ def bank_holidays(country: str, subdivision: str, year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
 
 
+@lru_cache(maxsize=8)
+def _hours(configured: tuple[tuple[int, tuple[str, ...]], ...]) -> dict[int, tuple[time, time]]:
+    """`FRONT_DOOR_HOURS` as times, parsed once for each value the setting has had."""
+    return {
+        weekday: (time.fromisoformat(opening), time.fromisoformat(closing))
+        for weekday, (opening, closing) in configured
+    }
+
+
 class WorkingCalendar:
     """Immutable: hours, bank holidays and closure days are fixed at construction."""
 
@@ -65,15 +74,19 @@ class WorkingCalendar:
         read on every call, which costs what reading the small table costs.
         """
         from django.conf import settings
+        from django.db import connections, router
 
         from .models import ClosureDay
 
+        configured = settings.FRONT_DOOR_HOURS.items()
+        # Every intake and transition computes a deadline: the read is a plain statement, not
+        # one the ORM builds anew each time.
+        with connections[router.db_for_read(ClosureDay)].cursor() as cursor:
+            cursor.execute(f'SELECT "date" FROM "{ClosureDay._meta.db_table}"')
+            closures = {day for (day,) in cursor.fetchall()}
         return cls(
-            hours={
-                weekday: (time.fromisoformat(opening), time.fromisoformat(closing))
-                for weekday, (opening, closing) in settings.FRONT_DOOR_HOURS.items()
-            },
-            closures=set(ClosureDay.objects.values_list("date", flat=True)),
+            hours=_hours(tuple((day, tuple(period)) for day, period in configured)),
+            closures=closures,
             country=settings.BANK_HOLIDAY_COUNTRY,
             subdivision=settings.BANK_HOLIDAY_SUBDIVISION,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models
 
 
 class Role(models.TextChoices):
@@ -33,7 +33,20 @@ class AgencyType(models.TextChoices):
 
 class TeamQuerySet(models.QuerySet["Team"]):
     def intake(self) -> Team:
-        """The team that receives contacts from outside the MACH (created on first use)."""
+        """The team that receives contacts from outside the MACH (created on first use).
+
+        Every partner's contact asks for it, so it is read by a plain statement: the ORM would
+        build its query anew each time."""
+        fields = [field.attname for field in Team._meta.concrete_fields]
+        with connections[self.db].cursor() as cursor:
+            columns = ", ".join(f'"{field.column}"' for field in Team._meta.concrete_fields)
+            cursor.execute(
+                f'SELECT {columns} FROM "{Team._meta.db_table}" WHERE "slug" = %s',
+                [settings.INTAKE_TEAM_SLUG],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return Team.from_db(self.db, fields, row)
         team, _ = self.get_or_create(
             slug=settings.INTAKE_TEAM_SLUG, defaults={"name": settings.INTAKE_TEAM_SLUG.upper()}
         )

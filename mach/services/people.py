@@ -170,7 +170,8 @@ def create_people(named: Sequence[tuple[str, PersonInput]]) -> list[PersonMatch]
             if match.person.nhs_number in taken and match.person.pk is None:
                 match.person = Person.objects.get(nhs_number=match.person.nhs_number).kept_record()
                 match.matched_existing = True
-    if created := [person.pk for person in written]:
+    # Weak matches need a birth date or a postcode to compare.
+    if created := [p.pk for p in written if p.date_of_birth or p.normalised_postcode]:
         with connection.cursor() as cursor:
             cursor.execute(
                 _PROPOSALS_INSERT,

@@ -222,7 +222,8 @@ def test_two_records_with_the_same_details_are_ambiguous_so_a_new_one_is_made(
 
     [(new, matched)] = _people_of(body.json())
     assert (matched, new in (one.pk, other.pk)) == (False, False)
-    assert sorted(MatchProposal.objects.values_list("candidate_id", flat=True)) == [one.pk, other.pk]
+    proposed = MatchProposal.objects.values_list("candidate_id", flat=True)
+    assert sorted(proposed) == [one.pk, other.pk]
 
 
 @pytest.mark.django_db
