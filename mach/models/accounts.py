@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import connections, models
+from django.db import connections, models, router
 
 
 class Role(models.TextChoices):
@@ -38,7 +38,9 @@ class TeamQuerySet(models.QuerySet["Team"]):
         Every partner's contact asks for it, so it is read by a plain statement: the ORM would
         build its query anew each time."""
         fields = [field.attname for field in Team._meta.concrete_fields]
-        with connections[self.db].cursor() as cursor:
+        # From the primary, as `get_or_create` reads: a contact about to be written refers to it.
+        using = router.db_for_write(Team)
+        with connections[using].cursor() as cursor:
             columns = ", ".join(f'"{field.column}"' for field in Team._meta.concrete_fields)
             cursor.execute(
                 f'SELECT {columns} FROM "{Team._meta.db_table}" WHERE "slug" = %s',
@@ -46,7 +48,7 @@ class TeamQuerySet(models.QuerySet["Team"]):
             )
             row = cursor.fetchone()
         if row is not None:
-            return Team.from_db(self.db, fields, row)
+            return Team.from_db(using, fields, row)
         team, _ = self.get_or_create(
             slug=settings.INTAKE_TEAM_SLUG, defaults={"name": settings.INTAKE_TEAM_SLUG.upper()}
         )
