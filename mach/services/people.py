@@ -14,6 +14,7 @@ from .. import workflows
 from ..inserts import insert
 from ..models import (
     Kind,
+    MatchProposal,
     Person,
     RelationshipKind,
     normalise_name,
@@ -175,7 +176,12 @@ def create_people(named: Sequence[tuple[str, PersonInput]]) -> list[PersonMatch]
         with connection.cursor() as cursor:
             cursor.execute(
                 _PROPOSALS_INSERT,
-                {"created": created, "at": timezone.now(), "most": MAX_PROPOSALS_PER_PERSON},
+                {
+                    "created": created,
+                    "status": MatchProposal.Status.PROPOSED.value,
+                    "at": timezone.now(),
+                    "most": MAX_PROPOSALS_PER_PERSON,
+                },
             )
     return matches
 
@@ -317,7 +323,7 @@ _PROPOSALS_INSERT = """
                 CASE WHEN made.normalised_postcode <> ''
                     AND candidate.normalised_postcode = made.normalised_postcode
                     THEN 'same postcode' END),
-            'proposed', %(at)s
+            %(status)s, %(at)s
         FROM mach_person made
         CROSS JOIN LATERAL (
             SELECT c.* FROM mach_person c
