@@ -14,7 +14,13 @@ from mach.models import AgencyType, Contact, Team, User
 from mach.services import PersonInput
 
 from .models import DomesticAbuseNotification, TriageMeeting
-from .services import NotifiedChild, meeting_create, notification_create, notification_triage
+from .services import (
+    NotifiedChild,
+    meeting_create,
+    meeting_start,
+    notification_create,
+    notification_triage,
+)
 
 ADDRESS = {"line1": "1 High Street", "town": "Middlesbrough", "postcode": "TS1 2AB"}
 
@@ -43,11 +49,14 @@ def seed(users: dict[str, User], contacts: list[Contact]) -> None:
         address=ADDRESS,
     )
     earlier_day = _working_day_on_or_before(timezone.localdate() - timedelta(days=60))
+    # Received before that day's meeting started, whatever the time of day the demo is seeded
+    # (counted back from now, it missed the agenda when seeded after midday).
+    first_received = meeting_start(earlier_day) - timedelta(hours=3)
     first, _ = notification_create(
         actor=police,
         police_reference="CP/DEMO/0001",
-        incident_at=now - timedelta(days=62),
-        received_at=now - timedelta(days=61, hours=3),
+        incident_at=first_received - timedelta(hours=20),
+        received_at=first_received,
         dash_level="high",
         dash_ticks=16,
         victim=jo,
