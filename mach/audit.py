@@ -13,8 +13,8 @@ from django.utils import timezone
 from rest_framework.request import Request
 
 from . import selectors
-from .inserts import insert
 from .models import AccessLog, Contact, Event, Kind, User
+from .rows import insert
 
 
 def record_event(

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from ..models import User
+from ..rows import columns, instance
 
 SCHEME_MESSAGE = (
     "Send the API token as `Authorization: Token <key>`; the {scheme} scheme is not used."
@@ -39,24 +40,16 @@ class TokenAuthentication(authentication.TokenAuthentication):
             row = cursor.fetchone()
         if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
-        token_fields, user_fields = _fields(Token), _fields(User)
-        token = Token.from_db(using, token_fields, row[: len(token_fields)])
-        user = User.from_db(using, user_fields, row[len(token_fields) :])
+        token = instance(Token, using, row)
+        user = instance(User, using, row, start=len(Token._meta.concrete_fields))
         token.user = user
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return user, token
 
 
-def _fields(model: type[Token] | type[User]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 @lru_cache(maxsize=1)
 def _token_and_user() -> str:
-    def columns(model: type[Token] | type[User], alias: str) -> str:
-        return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
-
     token, user = Token._meta, User._meta
     return (
         f"SELECT {columns(Token, 't')}, {columns(User, 'u')}"

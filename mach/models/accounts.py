@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import connections, models, router
 
+from ..rows import columns, instance
+
 
 class Role(models.TextChoices):
     SOCIAL_WORKER = "social_worker", "Social worker"
@@ -37,18 +39,16 @@ class TeamQuerySet(models.QuerySet["Team"]):
 
         Every partner's contact asks for it, so it is read by a plain statement: the ORM would
         build its query anew each time."""
-        fields = [field.attname for field in Team._meta.concrete_fields]
         # From the primary, as `get_or_create` reads: a contact about to be written refers to it.
         using = router.db_for_write(Team)
         with connections[using].cursor() as cursor:
-            columns = ", ".join(f'"{field.column}"' for field in Team._meta.concrete_fields)
             cursor.execute(
-                f'SELECT {columns} FROM "{Team._meta.db_table}" WHERE "slug" = %s',
+                f'SELECT {columns(Team)} FROM "{Team._meta.db_table}" WHERE "slug" = %s',
                 [settings.INTAKE_TEAM_SLUG],
             )
             row = cursor.fetchone()
         if row is not None:
-            return Team.from_db(using, fields, row)
+            return instance(Team, using, row)
         team, _ = self.get_or_create(
             slug=settings.INTAKE_TEAM_SLUG, defaults={"name": settings.INTAKE_TEAM_SLUG.upper()}
         )

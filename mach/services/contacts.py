@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from .. import selectors, timescales, workflows
 from ..audit import log_child_access, record_event
-from ..inserts import insert, insert_skipping_conflicts
 from ..models import (
     AccessLog,
     Contact,
@@ -26,6 +25,7 @@ from ..models import (
     User,
 )
 from ..permissions import CONTACT_SUBMITTERS, MACH_WORKERS
+from ..rows import insert, insert_skipping_conflicts
 from .common import enqueue_deadline_check, require_role
 from .people import (
     PersonInput,

@@ -11,7 +11,6 @@ from django.db import connection
 from django.utils import timezone
 
 from .. import workflows
-from ..inserts import insert
 from ..models import (
     Kind,
     MatchProposal,
@@ -20,6 +19,7 @@ from ..models import (
     normalise_name,
     normalise_postcode,
 )
+from ..rows import columns, insert, instance
 
 MAX_PROPOSALS_PER_PERSON = 5
 # More records than this with the same names, birth date and postcode is ambiguous anyway.
@@ -125,7 +125,7 @@ def exact_matches(named: Sequence[PersonInput]) -> list[Person | None]:
     with connection.cursor() as cursor:
         cursor.execute(*_exact_match_statement(named))
         for row in cursor.fetchall():
-            person = Person.from_db(connection.alias, _PERSON_FIELDS, row[1:-1])
+            person = instance(Person, connection.alias, row, start=1)
             # Read by `PersonMatch.may_have_open_case`.
             setattr(person, "open_case", row[-1])  # noqa: B010
             by_input[row[0]].append(person)
@@ -240,9 +240,8 @@ def _exact_match_statement(named: Sequence[PersonInput]) -> tuple[str, list[Any]
     """The statement of `exact_matches` and its values: each input's two ways of matching,
     each by its own index (the unique NHS number; names and birth date, then postcode)."""
     open_case, open_case_params = workflows.open_case_exists_sql()
-    columns = ", ".join(f"mach_person.{name}" for name in _PERSON_COLUMNS)
     sql = f"""
-        SELECT named.n, {columns}, {open_case}
+        SELECT named.n, {columns(Person, "mach_person")}, {open_case}
         FROM unnest(%s::int[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[])
             AS named(n, nhs_number, first_name, last_name, date_of_birth, postcode)
         CROSS JOIN LATERAL (
@@ -274,10 +273,8 @@ def _exact_match_statement(named: Sequence[PersonInput]) -> tuple[str, list[Any]
     return sql, [*open_case_params, *values]
 
 
-_PERSON_FIELDS = [field.attname for field in Person._meta.concrete_fields]
-_PERSON_COLUMNS = [f'"{field.column}"' for field in Person._meta.concrete_fields]
 _HOUSEHOLD_ADULTS = (
-    f"SELECT {', '.join(_PERSON_COLUMNS)} FROM mach_person"
+    f"SELECT {columns(Person)} FROM mach_person"
     " WHERE kind = %s AND merged_into_id IS NULL"
     " AND id IN (SELECT person_id FROM mach_relationship WHERE child_id = ANY(%s))"
 )
@@ -287,7 +284,7 @@ def household_adults(child_ids: Sequence[int]) -> list[Person]:
     """The adults already linked to these children (one statement, built once)."""
     with connection.cursor() as cursor:
         cursor.execute(_HOUSEHOLD_ADULTS, [Kind.ADULT.value, list(child_ids)])
-        return [Person.from_db(connection.alias, _PERSON_FIELDS, row) for row in cursor.fetchall()]
+        return [instance(Person, connection.alias, row) for row in cursor.fetchall()]
 
 
 def household_adult_match(adults: Sequence[Person], data: PersonInput) -> Person | None:

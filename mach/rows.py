@@ -1,11 +1,15 @@
-"""Writing new rows on the hot path (intake) in one statement each, built once per process.
+"""Rows written and read on the hot path (intake, authentication) by plain statements built
+once per process.
 
-The ORM's `save()` and `bulk_create()` build their INSERT anew on every call: for a small
-insert that costs more CPU than the database spends writing it. `insert` writes model
-instances as `bulk_create` does (each field's `pre_save` and database value, so defaults and
-`auto_now_add` behave the same), from a statement kept for each model, row count and option.
-No signals are sent: use it only for models that have no receivers, as the core's intake
-models have none.
+The ORM's `save()`, `bulk_create()` and querysets build their SQL anew on every call: for a
+small statement that costs more CPU than the database spends running it.
+
+- `insert` writes model instances as `bulk_create` does (each field's `pre_save` and database
+  value, so defaults and `auto_now_add` behave the same), from a statement kept for each model,
+  row count and option. No signals are sent: use it only for models that have no receivers, as
+  the core's intake models have none.
+- `columns` and `instance` read rows back: a plain SELECT names a model's `columns(Model)`,
+  and `instance(Model, using, row)` makes the model instance from them, as a queryset would.
 """
 
 from __future__ import annotations
@@ -64,6 +68,26 @@ def insert_skipping_conflicts(objects: Sequence[models.Model]) -> None:
     using = router.db_for_write(type(objects[0]))
     with connections[using].cursor() as cursor:
         cursor.execute(*_insert(objects, using, True, ()))
+
+
+@lru_cache(maxsize=64)
+def columns(model: type[models.Model], alias: str = "") -> str:
+    """A SELECT list of every column of `model`, qualified by the table `alias` if given, in
+    the order `instance` reads them."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{field.column}"' for field in model._meta.concrete_fields)
+
+
+def instance(model: type[M], using: str, row: Sequence[Any], start: int = 0) -> M:
+    """The `model` instance read from database `using` whose `columns(model)` are the values
+    of `row` from index `start` on."""
+    names = _attnames(model)
+    return model.from_db(using, names, row[start : start + len(names)])
+
+
+@lru_cache(maxsize=64)
+def _attnames(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 def _insert(
