@@ -1,15 +1,16 @@
 """One intake's CPU, in this process: where `bench/contacts.py`'s floor share goes.
 
     DATABASE_URL=... REDIS_URL=... python bench/intake_cpu.py [--contacts 2000] [--posts 300]
-        [--repeat-share 0.3] [--profile]
+        [--repeat-share 0.3] [--profile] [--statements]
 
 Recreates a database of its own (the configured one with `_intake_bench` appended), loads
 `--contacts` contacts as `bench/contacts.py` does, then posts `--posts` contact bodies (the
 same mix of new and known children) through Django's test client with the production
 settings, one after another. Reports, per post, the CPU this process spent (steadier than the
 time on a busy machine), the time, the queries and their SQL time; `--profile` prints a
-cProfile of the posts, timed by CPU, by cumulative and own time. Run it from two checkouts in
-turn to compare code before and after.
+cProfile of the posts, timed by CPU, by cumulative and own time; `--statements` lists each
+distinct statement (its first words) with how often a post runs it and its mean time. Run it
+from two checkouts in turn, or with DATABASE_PREPARED_STATEMENTS=0 and 1 in turn, to compare.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import synthetic  # noqa: E402
 from contacts import bench_database_url, latency_summary  # noqa: E402
 
 
-def measure(bodies: list[dict[str, Any]], profile: bool) -> dict[str, Any]:
+def measure(bodies: list[dict[str, Any]], profile: bool, statements: bool) -> dict[str, Any]:
     from django.db import connection
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
@@ -45,6 +46,7 @@ def measure(bodies: list[dict[str, Any]], profile: bool) -> dict[str, Any]:
     partner = User.objects.get(username="bench.partner")
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=partner).key}")
     in_database: list[float] = []
+    by_statement: dict[str, list[float]] = {}
 
     def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         started = time.perf_counter()
@@ -52,6 +54,7 @@ def measure(bodies: list[dict[str, Any]], profile: bool) -> dict[str, Any]:
             return execute(sql, params, many, context)
         finally:
             in_database.append(time.perf_counter() - started)
+            by_statement.setdefault(" ".join(sql.split())[:90], []).append(in_database[-1])
 
     def post(body: dict[str, Any]) -> None:
         response = api.post("/api/v1/contacts/", body, format="json")
@@ -79,6 +82,18 @@ def measure(bodies: list[dict[str, Any]], profile: bool) -> dict[str, Any]:
         stats.sort_stats("cumulative").print_stats(60)
         stats.sort_stats("tottime").print_stats(40)
         print(out.getvalue(), file=sys.stderr)
+    listed = {}
+    if statements:
+        listed = {
+            "statements": [
+                {
+                    "sql": sql,
+                    "per_post": round(len(times) / len(measured), 2),
+                    "mean_ms": round(statistics.mean(times) * 1000, 3),
+                }
+                for sql, times in sorted(by_statement.items(), key=lambda item: -sum(item[1]))
+            ]
+        }
     return {
         "posts": len(measured),
         **latency_summary(latencies),
@@ -86,6 +101,7 @@ def measure(bodies: list[dict[str, Any]], profile: bool) -> dict[str, Any]:
         "cpu_mean_ms": round(statistics.mean(cpu) * 1000, 2),
         "queries_per_post": round(len(in_database) / len(measured), 2),
         "sql_ms_per_post": round(sum(in_database) / len(measured) * 1000, 2),
+        **listed,
     }
 
 
@@ -97,6 +113,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=300)
     parser.add_argument("--repeat-share", type=float, default=0.3)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--statements", action="store_true")
     args = parser.parse_args()
     national.prepare(bench_database_url("_intake_bench"), keep=False)
     loaded = synthetic.load_contacts(
@@ -104,7 +121,7 @@ def main() -> None:
     )
     known = loaded.pop("known_children")
     bodies = synthetic.intake_bodies(args.posts + 20, known=known, repeat_share=args.repeat_share)
-    report = measure(bodies, args.profile)
+    report = measure(bodies, args.profile, args.statements)
     print(json.dumps({"code": str(BASE_DIR), "loaded": loaded, **report}, indent=2))
 
 

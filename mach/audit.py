@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, models, router
+from django.db import models, router
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 
 from . import selectors
 from .models import AccessLog, Contact, Event, Kind, User
-from .rows import insert
+from .rows import insert, prepared_cursor
 
 
 def record_event(
@@ -60,7 +60,7 @@ def log_child_access(
     ids = list(dict.fromkeys(child_ids))
     if not ids:
         return
-    with connections[router.db_for_write(AccessLog)].cursor() as cursor:
+    with prepared_cursor(router.db_for_write(AccessLog)) as cursor:
         cursor.execute(
             _ACCESS_LOG_INSERT, [user.pk, timezone.now(), action, via[:200], reason[:200], ids]
         )

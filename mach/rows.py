@@ -18,7 +18,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import psycopg
+from django.conf import settings
 from django.db import connections, models, router
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorWrapper
 
 M = TypeVar("M", bound=models.Model)
 
@@ -39,9 +43,9 @@ def insert(objects: Sequence[M], *, skip_conflicts_on: str = "") -> list[M]:
     returning = [_column(model, meta.pk.name if meta.pk is not None else "id")]
     if skip_conflicts_on:
         returning.append(_column(model, skip_conflicts_on))
-    with connections[using].cursor() as cursor:
-        cursor.execute(*_insert(objects, using, bool(skip_conflicts_on), tuple(returning)))
-        rows = cursor.fetchall()
+    with prepared_cursor(using) as prepared:
+        prepared.execute(*_insert(objects, using, bool(skip_conflicts_on), tuple(returning)))
+        rows = prepared.fetchall()
     if skip_conflicts_on:
         written_values = {value for _, value in rows}
         written = [
@@ -66,8 +70,8 @@ def insert_skipping_conflicts(objects: Sequence[models.Model]) -> None:
     if not objects:
         return
     using = router.db_for_write(type(objects[0]))
-    with connections[using].cursor() as cursor:
-        cursor.execute(*_insert(objects, using, True, ()))
+    with prepared_cursor(using) as prepared:
+        prepared.execute(*_insert(objects, using, True, ()))
 
 
 @lru_cache(maxsize=64)
@@ -88,6 +92,39 @@ def instance(model: type[M], using: str, row: Sequence[Any], start: int = 0) -> 
 @lru_cache(maxsize=64)
 def _attnames(model: type[models.Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
+
+
+def prepared_cursor(using: str) -> CursorWrapper:
+    """A cursor on database `using` whose statements PostgreSQL parses and plans once per
+    connection and keeps (a prepared statement), their values bound on the server. Django's
+    cursors put the values into the statement's text, which PostgreSQL parses and plans anew
+    every time. Use it for a statement whose text is built once; it is Django's own wrapper,
+    so the statements are counted and logged and their errors are Django's."""
+    connection = connections[using]
+    if not settings.DATABASE_PREPARED_STATEMENTS:
+        return connection.cursor()
+    # As Django's `connection.cursor()`: the kept connection checked once per request (a
+    # database restart leaves it dead), connected, then wrapped.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw: Any = _PreparingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(raw)
+    return connection.make_cursor(raw)
+
+
+# Django's class (its `callproc`), on psycopg's cursor, which Django's type stubs leave out.
+class _PreparingCursor(ServerBindingCursor, psycopg.Cursor[Any]):
+    def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+        return super().execute(query, params, **{**options, "prepare": True})
+
+    def _maybe_prepare_gen(self, pgq: Any, **options: Any) -> Any:
+        # psycopg records the statement a cursor ran (read by Django's query log) only when it
+        # is not prepared.
+        self._query = pgq
+        return super()._maybe_prepare_gen(pgq, **options)
 
 
 def _insert(

@@ -114,6 +114,14 @@ if not os.environ.get("DATABASE_URL"):
     )
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The hot path's statements built once (mach/rows.py `prepared_cursor`) are prepared: PostgreSQL
+# parses and plans each once per connection. psycopg prepares only the statements asked for, as
+# this threshold is never reached (Django's cursors put values into the text, never prepared).
+# Set DATABASE_PREPARED_STATEMENTS=0 behind a pooler in transaction mode that cannot keep
+# prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
+DATABASE_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0"
+DATABASE_OPTIONS = {"prepare_threshold": 1 << 30}
+DATABASES["default"]["OPTIONS"] = dict(DATABASE_OPTIONS)
 # The role the service connects as (mach/dbroles.py): migrate, run as the owner, grants it rows
 # to read and write and nothing more. It is DATABASE_APP_URL's user when that is set.
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE") or (
@@ -133,6 +141,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
         "ATOMIC_REQUESTS": False,
         "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": dict(DATABASE_OPTIONS),
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["mach.replica.ReplicaRouter"]

@@ -74,14 +74,15 @@ class WorkingCalendar:
         read on every call, which costs what reading the small table costs.
         """
         from django.conf import settings
-        from django.db import connections, router
+        from django.db import router
 
         from .models import ClosureDay
+        from .rows import prepared_cursor
 
         configured = settings.FRONT_DOOR_HOURS.items()
         # Every intake and transition computes a deadline: the read is a plain statement, not
         # one the ORM builds anew each time.
-        with connections[router.db_for_read(ClosureDay)].cursor() as cursor:
+        with prepared_cursor(router.db_for_read(ClosureDay)) as cursor:
             cursor.execute(f'SELECT "date" FROM "{ClosureDay._meta.db_table}"')
             closures = {day for (day,) in cursor.fetchall()}
         return cls(

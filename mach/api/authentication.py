@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from django.db import connections, router
+from django.db import router
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 
 from ..models import User
-from ..rows import columns, instance
+from ..rows import columns, instance, prepared_cursor
 
 SCHEME_MESSAGE = (
     "Send the API token as `Authorization: Token <key>`; the {scheme} scheme is not used."
@@ -35,7 +35,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         """DRF's, reading the token and its user by one statement built once (every API
         request authenticates; the ORM would build the same query again each time)."""
         using = router.db_for_read(Token)
-        with connections[using].cursor() as cursor:
+        with prepared_cursor(using) as cursor:
             cursor.execute(_token_and_user(), [key])
             row = cursor.fetchone()
         if row is None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import connections, models, router
+from django.db import models, router
 
-from ..rows import columns, instance
+from ..rows import columns, instance, prepared_cursor
 
 
 class Role(models.TextChoices):
@@ -41,7 +41,7 @@ class TeamQuerySet(models.QuerySet["Team"]):
         build its query anew each time."""
         # From the primary, as `get_or_create` reads: a contact about to be written refers to it.
         using = router.db_for_write(Team)
-        with connections[using].cursor() as cursor:
+        with prepared_cursor(using) as cursor:
             cursor.execute(
                 f'SELECT {columns(Team)} FROM "{Team._meta.db_table}" WHERE "slug" = %s',
                 [settings.INTAKE_TEAM_SLUG],

@@ -19,7 +19,7 @@ from ..models import (
     normalise_name,
     normalise_postcode,
 )
-from ..rows import columns, insert, instance
+from ..rows import columns, insert, instance, prepared_cursor
 
 MAX_PROPOSALS_PER_PERSON = 5
 # More records than this with the same names, birth date and postcode is ambiguous anyway.
@@ -122,7 +122,7 @@ def exact_matches(named: Sequence[PersonInput]) -> list[Person | None]:
     if not named:
         return []
     by_input: list[list[Person]] = [[] for _ in named]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(*_exact_match_statement(named))
         for row in cursor.fetchall():
             person = instance(Person, connection.alias, row, start=1)
@@ -173,7 +173,7 @@ def create_people(named: Sequence[tuple[str, PersonInput]]) -> list[PersonMatch]
                 match.matched_existing = True
     # Weak matches need a birth date or a postcode to compare.
     if created := [p.pk for p in written if p.date_of_birth or p.normalised_postcode]:
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection.alias) as cursor:
             cursor.execute(
                 _PROPOSALS_INSERT,
                 {
@@ -282,7 +282,7 @@ _HOUSEHOLD_ADULTS = (
 
 def household_adults(child_ids: Sequence[int]) -> list[Person]:
     """The adults already linked to these children (one statement, built once)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(_HOUSEHOLD_ADULTS, [Kind.ADULT.value, list(child_ids)])
         return [instance(Person, connection.alias, row) for row in cursor.fetchall()]
 
