@@ -3,15 +3,27 @@ back made model instances as a queryset makes them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from mach import rows
-from mach.models import Disability, Gender, Kind, Person, Team
+from mach.models import (
+    ContactPerson,
+    Disability,
+    Gender,
+    Kind,
+    Person,
+    Relationship,
+    RelationshipKind,
+    Team,
+)
+from tests.factories import AdultFactory, ChildFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 STATEMENT = "SELECT count(*) FROM mach_person WHERE last_name = %s"
@@ -102,3 +114,71 @@ def test_a_row_read_back_is_the_instance_a_queryset_makes() -> None:
         getattr(expected, f.attname) for f in Team._meta.concrete_fields
     ]
     assert (read._state.adding, read._state.db) == (False, connection.alias)
+
+
+def _people(targets: dict[str, Any]) -> list[Person]:
+    return [
+        Person(
+            kind=Kind.CHILD,
+            first_name="Ana",
+            last_name="Nowak",
+            gender=Gender.FEMALE,
+            date_of_birth=date(2019, 3, 4),
+            disabilities=[Disability.VIS],
+        ),
+        Person(kind="adult", first_name="Jo", last_name="Nowak", merged_into=targets["child"]),
+    ]
+
+
+def _links(targets: dict[str, Any]) -> list[ContactPerson]:
+    contact = targets["contact"]
+    return [
+        ContactPerson(
+            contact=contact, person=targets["child"], role="child", matched_existing=True
+        ),
+        ContactPerson(
+            contact=contact,
+            person=targets["adult"],
+            role=Kind.ADULT,
+            position=3,
+            relationship="mum",
+        ),
+    ]
+
+
+def _relationships(targets: dict[str, Any]) -> list[Relationship]:
+    return [
+        Relationship(person=targets["adult"], child=targets["child"], kind=RelationshipKind.PARENT)
+    ]
+
+
+def _stored(objects: list[Any], targets: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows written for `objects`, read back, with the targets' ids as their names."""
+    names = {(type(target), target.pk): name for name, target in targets.items()}
+    model = type(objects[0])
+    stored = []
+    for row in model.objects.filter(pk__in=[o.pk for o in objects]).order_by("pk").values():
+        for field in model._meta.concrete_fields:
+            if field.is_relation and row[field.attname] is not None:
+                row[field.attname] = names[(field.related_model, row[field.attname])]
+        stored.append({name: value for name, value in row.items() if name != "id"})
+    return stored
+
+
+@pytest.mark.parametrize("build", [_people, _links, _relationships])
+def test_insert_writes_what_bulk_create_writes(
+    build: Callable[[dict[str, Any]], list[Any]],
+) -> None:
+    """Text, choices held as enums or as text, booleans, small integers, foreign keys, dates,
+    lists, and moments set on save: the same row either way."""
+
+    def targets() -> dict[str, Any]:
+        return {"contact": ContactFactory(), "child": ChildFactory(), "adult": AdultFactory()}
+
+    first, second = targets(), targets()
+    inserted = rows.insert(build(first))
+    created = type(inserted[0]).objects.bulk_create(build(second))
+    by_insert, by_bulk_create = _stored(inserted, first), _stored(created, second)
+    for row in by_insert + by_bulk_create:
+        assert row.pop("created_at", timezone.now()) <= timezone.now()
+    assert by_insert == by_bulk_create
