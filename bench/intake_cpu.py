@@ -1,14 +1,15 @@
 """One intake's CPU, in this process: where `bench/contacts.py`'s floor share goes.
 
     DATABASE_URL=... REDIS_URL=... python bench/intake_cpu.py [--contacts 2000] [--posts 300]
-        [--repeat-share 0.3] [--profile] [--statements]
+        [--repeat-share 0.3] [--profile] [--profile-out FILE] [--statements]
 
 Recreates a database of its own (the configured one with `_intake_bench` appended), loads
 `--contacts` contacts as `bench/contacts.py` does, then posts `--posts` contact bodies (the
 same mix of new and known children) through Django's test client with the production
 settings, one after another. Reports, per post, the CPU this process spent (steadier than the
 time on a busy machine), the time, the queries and their SQL time; `--profile` prints a
-cProfile of the posts, timed by CPU, by cumulative and own time; `--statements` lists each
+cProfile of the posts, timed by CPU, by cumulative and own time (`--profile-out` writes it for
+pstats); `--statements` lists each
 distinct statement (its first words) with how often a post runs it and its mean time. Run it
 from two checkouts in turn, or with DATABASE_PREPARED_STATEMENTS=0 and 1 in turn, to compare.
 """
@@ -35,7 +36,9 @@ import synthetic  # noqa: E402
 from contacts import bench_database_url, latency_summary  # noqa: E402
 
 
-def measure(bodies: list[dict[str, Any]], profile: bool, statements: bool) -> dict[str, Any]:
+def measure(
+    bodies: list[dict[str, Any]], profile: bool, statements: bool, profile_out: str = ""
+) -> dict[str, Any]:
     from django.db import connection
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
@@ -66,7 +69,7 @@ def measure(bodies: list[dict[str, Any]], profile: bool, statements: bool) -> di
         post(body)
     latencies, cpu = [], []
     # Timed by CPU, so that waits on PostgreSQL and a busy machine drop out of the profile.
-    profiler = cProfile.Profile(time.process_time) if profile else None
+    profiler = cProfile.Profile(time.process_time) if profile or profile_out else None
     with connection.execute_wrapper(timed):
         for body in measured:
             started, cpu_started = time.perf_counter(), time.process_time()
@@ -76,7 +79,9 @@ def measure(bodies: list[dict[str, Any]], profile: bool, statements: bool) -> di
                 post(body)
             latencies.append(time.perf_counter() - started)
             cpu.append(time.process_time() - cpu_started)
-    if profiler is not None:
+    if profiler is not None and profile_out:
+        profiler.dump_stats(profile_out)
+    if profiler is not None and profile:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
         stats.sort_stats("cumulative").print_stats(60)
@@ -114,6 +119,7 @@ def main() -> None:
     parser.add_argument("--repeat-share", type=float, default=0.3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument("--profile-out", default="", help="write the profile to this file")
     args = parser.parse_args()
     national.prepare(bench_database_url("_intake_bench"), keep=False)
     loaded = synthetic.load_contacts(
@@ -121,7 +127,7 @@ def main() -> None:
     )
     known = loaded.pop("known_children")
     bodies = synthetic.intake_bodies(args.posts + 20, known=known, repeat_share=args.repeat_share)
-    report = measure(bodies, args.profile, args.statements)
+    report = measure(bodies, args.profile, args.statements, args.profile_out)
     print(json.dumps({"code": str(BASE_DIR), "loaded": loaded, **report}, indent=2))
 
 
