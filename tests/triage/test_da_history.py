@@ -4,7 +4,7 @@ notifications, MARACs, contacts and referrals it names, in what words, newest fi
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +14,9 @@ from mach.models import Contact, Person, User
 from tests.conftest import Api, SignedIn
 from tests.factories import ReferralFactory
 from tests.triage.da_helpers import notify, triage_body
-from triage.domestic_abuse.selectors import histories, named_people
+from triage.domestic_abuse.selectors import HistoryLine, histories, named_people
 from triage.models import DomesticAbuseNotification
+from triage.templatetags.domestic_abuse import history_rows
 
 pytestmark = pytest.mark.django_db
 __all__ = ["notify"]
@@ -117,3 +118,27 @@ def test_the_meeting_page_shows_each_persons_row_with_counts_and_dated_lines(
     )
     assert child_row in text
     assert 'Lee Brown <span class="govuk-body-s">(alleged perpetrator)</span></th>' in text
+
+
+def test_a_history_row_escapes_what_people_wrote() -> None:
+    """The rows are written in Python (`history_rows`), not by the template's autoescaping."""
+    row = {
+        "name": "<b>Amy</b> O'Neil",
+        "role": "Child",
+        "present": True,
+        "childs_account": "<script>alert(1)</script>",
+        "notifications": 2,
+        "contacts": 0,
+        "referrals": 1,
+        "maracs": 0,
+        "lines": [HistoryLine(at=date(2026, 3, 1), kind="contact", summary="a < b & c")],
+    }
+
+    html = history_rows([row, {**row, "present": False, "childs_account": "", "lines": []}])
+
+    assert "<b>" not in html and "<script>" not in html
+    assert '&lt;b&gt;Amy&lt;/b&gt; O&#x27;Neil <span class="govuk-body-s">(child, present)' in html
+    assert '<span class="govuk-body-s">&lt;script&gt;alert(1)&lt;/script&gt;</span></th>' in html
+    assert "1 Mar 2026: a &lt; b &amp; c</td>" in html
+    assert "(child)</span></th>" in html and "None</td>" in html
+    assert html.count('<tr class="govuk-table__row">') == 2
