@@ -9,9 +9,9 @@ same mix of new and known children) through Django's test client with the produc
 settings, one after another. Reports, per post, the CPU this process spent (steadier than the
 time on a busy machine), the time, the queries and their SQL time; `--profile` prints a
 cProfile of the posts, timed by CPU, by cumulative and own time (`--profile-out` writes it for
-pstats); `--statements` lists each
-distinct statement (its first words) with how often a post runs it and its mean time. Run it
-from two checkouts in turn, or with DATABASE_PREPARED_STATEMENTS=0 and 1 in turn, to compare.
+pstats); `--statements` lists each distinct statement (its first words) with how often a post
+runs it and its mean time. Run it from two checkouts in turn, or with
+DATABASE_PREPARED_STATEMENTS=0 and 1 in turn, to compare.
 """
 
 from __future__ import annotations

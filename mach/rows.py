@@ -157,9 +157,9 @@ def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
 def _statement(
     model: type[models.Model], rows: int, skip_conflicts: bool, returning: tuple[str, ...]
 ) -> str:
-    columns = ", ".join(f'"{field.column}"' for field in _fields(model))
+    named = ", ".join(f'"{field.column}"' for field in _fields(model))
     row = "(" + ", ".join(["%s"] * len(_fields(model))) + ")"
-    sql = f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES {", ".join([row] * rows)}'
+    sql = f'INSERT INTO "{model._meta.db_table}" ({named}) VALUES {", ".join([row] * rows)}'
     if skip_conflicts:
         sql += " ON CONFLICT DO NOTHING"
     if returning:
