@@ -5,9 +5,11 @@ from typing import Any
 from django.apps import AppConfig
 from django.conf import settings
 from django.db import connections, models
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from rest_framework.serializers import ModelSerializer
 
+from . import rows
 from .dbroles import grant_app_privileges
 
 
@@ -47,6 +49,7 @@ class MachConfig(AppConfig):
             workflows.register_enum_name(name, choices)
         # Sent once per app after every migrate (and flush): the core's covers every table.
         post_migrate.connect(_grant_app_privileges, sender=self)
+        connection_created.connect(rows.read_times_in_c)
 
 
 def _grant_app_privileges(using: str, **kwargs: Any) -> None:

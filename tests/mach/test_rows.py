@@ -4,7 +4,7 @@ back made model instances as a queryset makes them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import pytest
@@ -182,3 +182,51 @@ def test_insert_writes_what_bulk_create_writes(
     for row in by_insert + by_bulk_create:
         assert row.pop("created_at", timezone.now()) <= timezone.now()
     assert by_insert == by_bulk_create
+
+
+TIMES = [
+    "2026-12-02 09:15:00+00",
+    "2026-03-29 00:59:59.999999+00",  # the last microsecond of GMT before BST
+    "2026-10-25 01:30:00+01",  # the hour that happens twice, in BST
+    "2026-10-25 01:30:00+00",  # and in GMT
+    "2000-02-29 23:00:00-05",
+    "0001-01-01 00:00:00+00",
+    "9999-12-31 23:59:59.999999+00",
+]
+
+
+def _read(sql: str, register_djangos: bool) -> list[Any]:
+    from django.db.backends.postgresql.psycopg_any import register_tzloader
+
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        if register_djangos:
+            register_tzloader(connection.timezone, cursor)
+        cursor.execute(sql)
+        return [value for row in cursor.fetchall() for value in row]
+
+
+def test_times_are_read_by_psycopgs_loader_as_djangos_read_them() -> None:
+    """`read_times_in_c`: the connection's `timestamptz` loader is psycopg's own; it reads the
+    same aware datetimes, in UTC, as Django's loader (written in Python) does."""
+    sql = "SELECT " + ", ".join(f"'{time}'::timestamptz" for time in TIMES)
+    sql += ", NULL::timestamptz, ARRAY['2026-12-02 09:15+00'::timestamptz]"
+
+    ours, djangos = _read(sql, register_djangos=False), _read(sql, register_djangos=True)
+
+    loader = connection.connection.adapters.get_loader(
+        connection.connection.adapters.types["timestamptz"].oid, 0
+    )
+    assert loader is rows._UtcTimesLoader
+    assert ours == djangos
+    assert [value.tzinfo for value in ours[: len(TIMES)]] == [UTC] * len(TIMES)
+    assert ours[2] != ours[3] and ours[-2] is None
+    assert ours[-1] == djangos[-1] and ours[-1][0].tzinfo is UTC
+
+
+def test_a_time_out_of_pythons_range_is_refused_as_django_refused_it() -> None:
+    from django.db import DataError
+
+    with pytest.raises(DataError), connection.cursor() as cursor:
+        cursor.execute("SELECT 'infinity'::timestamptz")
+        cursor.fetchall()
