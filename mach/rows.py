@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import psycopg
 from django.conf import settings
@@ -180,7 +180,7 @@ def read_times_in_c(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     USE_TZ that is UTC, and Django sets the session's time zone to UTC on connecting, so
     psycopg's own loader reads the same aware datetimes, in `datetime.UTC`. Any other time
     zone is left to Django."""
-    if connection.vendor != "postgresql" or getattr(connection, "timezone", None) is not UTC:
+    if connection.vendor != "postgresql" or connection.timezone is not UTC:
         return
     if connection.connection.info.parameter_status("TimeZone") == "UTC":
         connection.connection.adapters.register_loader("timestamptz", _UtcTimesLoader)
@@ -195,10 +195,16 @@ class _UtcTimesLoader(psycopg.adapt.Loader):
 
     def __init__(self, oid: int, context: Any = None) -> None:
         super().__init__(oid, context)
-        psycopgs = psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
-        assert psycopgs is not None
-        self._psycopgs = psycopgs(oid, context)
+        self._psycopgs = _PSYCOPGS_TIMES_LOADER(oid, context)
 
     def load(self, data: Any) -> datetime:
         loaded: datetime = self._psycopgs.load(data)
         return loaded
+
+
+# psycopg's loader as psycopg registers it for itself (it always has one for timestamptz): the
+# compiled class where there is one.
+_PSYCOPGS_TIMES_LOADER = cast(
+    "type[psycopg.abc.Loader]",
+    psycopg.adapters.get_loader(psycopg.adapters.types["timestamptz"].oid, psycopg.pq.Format.TEXT),
+)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date
 from typing import Any
 
+import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -215,7 +216,7 @@ def test_times_are_read_by_psycopgs_loader_as_djangos_read_them() -> None:
     ours, djangos = _read(sql, register_djangos=False), _read(sql, register_djangos=True)
 
     loader = connection.connection.adapters.get_loader(
-        connection.connection.adapters.types["timestamptz"].oid, 0
+        connection.connection.adapters.types["timestamptz"].oid, psycopg.pq.Format.TEXT
     )
     assert loader is rows._UtcTimesLoader
     assert ours == djangos
