@@ -12,7 +12,7 @@ Markdown to bench/results/explain-indexes.md.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -105,15 +105,30 @@ def main() -> None:
     ]
     for index, source, marks in cases:
         sql = next(q for q in sources[source] if all(mark in q for mark in marks))
-        out += [f"## `{index}`: {source}", "", "```sql", sql, "```", ""]
-        for title, lines in (
-            ("With the index", plan(sql)),
-            ("Without it (dropped in a transaction rolled back)", plan(sql, without=index)),
-        ):
-            out += [f"{title}:", "", "```", *lines, "```", ""]
+        out += section(
+            f"`{index}`: {source}",
+            sql,
+            [
+                ("With the index", plan(sql)),
+                ("Without it (dropped in a transaction rolled back)", plan(sql, without=index)),
+            ],
+        )
         print(index, "done", flush=True)
-    target = BASE_DIR / "bench" / "results" / "explain-indexes.md"
-    target.write_text("\n".join(out))
+    write("explain-indexes.md", out)
+
+
+def section(heading: str, sql: str, plans: Iterable[tuple[str, list[str]]]) -> list[str]:
+    """A statement and its plans, each under its title, as Markdown."""
+    out = [f"## {heading}", "", "```sql", sql, "```", ""]
+    for title, lines in plans:
+        out += [f"{title}:", "", "```", *lines, "```", ""]
+    return out
+
+
+def write(name: str, lines: list[str]) -> None:
+    """`lines` to bench/results/`name`."""
+    target = BASE_DIR / "bench" / "results" / name
+    target.write_text("\n".join(lines))
     print(target)
 
 

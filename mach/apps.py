@@ -50,6 +50,7 @@ class MachConfig(AppConfig):
         # Sent once per app after every migrate (and flush): the core's covers every table.
         post_migrate.connect(_grant_app_privileges, sender=self)
         connection_created.connect(rows.read_times_in_c)
+        connection_created.connect(rows.plan_once)
 
 
 def _grant_app_privileges(using: str, **kwargs: Any) -> None:

@@ -52,6 +52,42 @@ def test_a_statement_is_prepared_once_and_run_again_by_its_name() -> None:
     assert _prepared_statements() == {"SELECT count(*) FROM mach_person WHERE last_name = $1": 3}
 
 
+def _plans() -> dict[str, tuple[int, int]]:
+    """The statements prepared on this connection, with how many runs used the kept (generic)
+    plan and how many were planned for their values (custom)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE NOT from_sql"
+        )
+        return {statement: (generic, custom) for statement, generic, custom in cursor.fetchall()}
+
+
+def test_a_prepared_statement_is_planned_once_whatever_its_values() -> None:
+    """`plan_once`: without it PostgreSQL plans each of the first five runs for its values."""
+    statement = "SELECT count(*) FROM mach_person WHERE last_name = ANY(%s)"
+    for names in (["Kowalska"], ["Nowak", "Smith"], [], ["Kowalska"] * 40, ["Ng"], ["Ng"]):
+        with rows.prepared_cursor(connection.alias) as cursor:
+            cursor.execute(statement, [names])
+            assert cursor.fetchone() == (0,)
+
+    assert _plans() == {statement.replace("%s", "$1"): (6, 0)}
+
+
+def test_with_prepared_statements_off_the_plans_are_postgresqls_choice(settings: Any) -> None:
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    with connection.cursor() as cursor:
+        cursor.execute("RESET plan_cache_mode")
+        rows.plan_once(connection)
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)
+    settings.DATABASE_PREPARED_STATEMENTS = True
+    rows.plan_once(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
+
+
 def test_with_prepared_statements_off_the_cursor_is_djangos_own(settings: Any) -> None:
     settings.DATABASE_PREPARED_STATEMENTS = False
     with rows.prepared_cursor(connection.alias) as cursor:
