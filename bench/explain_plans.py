@@ -53,7 +53,6 @@ def intake_statements() -> dict[str, tuple[str, Any]]:
             person__kind=Kind.ADULT,
             child__date_of_birth__isnull=False,
             child__merged_into__isnull=True,
-            child__nhs_number="",
         )
         .exclude(child__normalised_postcode="")
         .select_related("person", "child")
@@ -71,15 +70,17 @@ def intake_statements() -> dict[str, tuple[str, Any]]:
     )
     assert sibling is not None
 
-    def named(person: Person) -> PersonInput:
+    def named(person: Person, nhs_number: str = "") -> PersonInput:
         return PersonInput(
             first_name=person.first_name,
             last_name=person.last_name,
             date_of_birth=person.date_of_birth,
+            nhs_number=nhs_number,
             address={"postcode": person.postcode},
         )
 
-    children = [named(child), named(sibling)]
+    # One child named by details alone, one by NHS number: both ways of matching.
+    children = [named(child), named(sibling, sibling.nhs_number)]
     children.append(PersonInput(first_name="Ada", last_name="Quint", address=children[0].address))
     adults = [named(adult), PersonInput(first_name="Bo", last_name="Quint")]
     ran: dict[str, tuple[str, Any]] = {}
@@ -93,6 +94,10 @@ def intake_statements() -> dict[str, tuple[str, Any]]:
     with transaction.atomic(), connection.execute_wrapper(keep):
         match_people(children=children, adults=adults)
         transaction.set_rollback(True)
+    # The new records were rolled back: the proposals are explained for two records on file
+    # instead, so that the lookups of their candidates run.
+    sql, params = ran["the proposals for the new records"]
+    ran["the proposals for the new records"] = (sql, {**params, "created": [child.pk, adult.pk]})
     return ran
 
 
@@ -101,15 +106,18 @@ def explained(url: str, sql: str, params: Any, mode: str) -> list[str]:
     transaction rolled back; the last run's plan."""
     import psycopg
 
-    if isinstance(params, dict):
-        # psycopg numbers named values in the order they first appear.
-        params = [params[name] for name in dict.fromkeys(re.findall(r"%\((\w+)\)s", sql))]
+    # psycopg numbers named values in the order they first appear.
+    ordered = (
+        [params[name] for name in dict.fromkeys(re.findall(r"%\((\w+)\)s", sql))]
+        if isinstance(params, dict)
+        else list(params)
+    )
     with psycopg.connect(url) as connection, connection.cursor() as cursor:
         cursor.execute(f"SET plan_cache_mode = {mode}")
         cursor.execute(sql, params, prepare=True)
         cursor.execute("SELECT name FROM pg_prepared_statements WHERE NOT from_sql")
         (name,) = cursor.fetchone() or ("",)
-        values = psycopg.ClientCursor(connection).mogrify(", ".join(["%s"] * len(params)), params)
+        values = psycopg.ClientCursor(connection).mogrify(", ".join(["%s"] * len(ordered)), ordered)
         for _ in range(3):
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) EXECUTE {name}({values})")
             lines = [line for (line,) in cursor.fetchall()]

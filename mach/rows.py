@@ -182,9 +182,9 @@ def plan_once(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     for intake's matching, the proposals and the household, whose values are arrays of
     unknown length. Planning the matching alone cost 0.4 ms of the database's CPU on every
     intake, four times what running it cost. These statements find rows by equality through
-    indexes, so their plans do not depend on the values (the plans, with and without, are in
-    docs/architecture.md). Django's own cursors put the values into the text, so no plan of
-    theirs is ever kept: only `prepared_cursor`'s statements are affected."""
+    indexes, so their plans do not depend on the values (`bench/explain_plans.py` shows both
+    plans). Django's own cursors put the values into the text, so no plan of theirs is ever
+    kept: only `prepared_cursor`'s statements are affected."""
     if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
         return
     # Not `options` on connecting, which PgBouncer refuses unless told to ignore it.
