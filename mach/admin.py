@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
@@ -28,8 +29,24 @@ class MachUserAdmin(UserAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    """The intake team (INTAKE_TEAM_SLUG), which receives partners' contacts, keeps its slug
+    and is never deleted: each web process keeps its id (`TeamQuerySet.intake`)."""
+
     list_display = ("name", "slug", "agency")
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("slug",) if _is_intake_team(obj) else ()
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        return {} if _is_intake_team(obj) else dict(self.prepopulated_fields)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _is_intake_team(obj) and super().has_delete_permission(request, obj)
+
+
+def _is_intake_team(team: Team | None) -> bool:
+    return team is not None and team.slug == settings.INTAKE_TEAM_SLUG
 
 
 @admin.register(AuditDomain)

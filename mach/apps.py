@@ -6,7 +6,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.db import connections, models
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from rest_framework.serializers import ModelSerializer
 
 from . import rows
@@ -21,6 +21,8 @@ class MachConfig(AppConfig):
     def ready(self) -> None:
         from . import case_audits, chronology, deadlines, metrics, workflows
         from .lookups import AnyOf
+        from .models import Team
+        from .models.accounts import forget_intake_team, intake_team_after_migrate
         from .representations import UtcDateTimeField
         from .web import registrations, session  # noqa: F401 (session connects its signal)
 
@@ -49,6 +51,9 @@ class MachConfig(AppConfig):
             workflows.register_enum_name(name, choices)
         # Sent once per app after every migrate (and flush): the core's covers every table.
         post_migrate.connect(_grant_app_privileges, sender=self)
+        post_migrate.connect(intake_team_after_migrate, sender=self)
+        post_save.connect(forget_intake_team, sender=Team)
+        post_delete.connect(forget_intake_team, sender=Team)
         connection_created.connect(rows.read_times_in_c)
         connection_created.connect(rows.plan_once)
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 
 from . import selectors
 from .models import AccessLog, Contact, Event, Kind, User
-from .rows import insert, prepared_cursor
+from .rows import insert, write
 
 
 def record_event(
@@ -27,7 +27,8 @@ def record_event(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Write one event row; call it inside the transaction that makes the change."""
+    """Write one event row; call it inside the transaction that makes the change. Inside
+    `rows.together()` the event gets its id when the block ends."""
     event = Event(
         content_type=ContentType.objects.get_for_model(subject),
         object_id=subject.pk,
@@ -43,6 +44,23 @@ def record_event(
     return event
 
 
+def record_receipt(
+    *,
+    actor: User,
+    subject: models.Model,
+    action: str,
+    to_state: str,
+    data: dict[str, Any],
+    child_ids: Iterable[int],
+    via: str,
+) -> None:
+    """What every intake (a contact, a domestic-abuse notification) writes for the record: the
+    event of its receipt, in the state it starts in, and the creation of the children it names
+    in the access log."""
+    record_event(actor=actor, subject=subject, action=action, to_state=to_state, data=data)
+    log_child_access(user=actor, child_ids=child_ids, via=via, action=AccessLog.Action.CREATE)
+
+
 def log_child_access(
     *,
     user: User,
@@ -55,15 +73,17 @@ def log_child_access(
 
     The statement runs on its own: one statement is atomic, so it needs no transaction of its
     own (`bulk_create` opened one: a BEGIN and a COMMIT more per read), and inside a caller's
-    transaction it is part of that. Each row is built by the database from the children's ids
-    in one array, not as a model instance per child."""
+    transaction it is part of that; inside `rows.together()`, with the block's other writes.
+    Each row is built by the database from the children's ids in one array, not as a model
+    instance per child."""
     ids = list(dict.fromkeys(child_ids))
     if not ids:
         return
-    with prepared_cursor(router.db_for_write(AccessLog)) as cursor:
-        cursor.execute(
-            _ACCESS_LOG_INSERT, [user.pk, timezone.now(), action, via[:200], reason[:200], ids]
-        )
+    write(
+        router.db_for_write(AccessLog),
+        _ACCESS_LOG_INSERT,
+        [user.pk, timezone.now(), action, via[:200], reason[:200], ids],
+    )
 
 
 def _access_log_insert() -> str:

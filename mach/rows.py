@@ -13,19 +13,24 @@ small statement that costs more CPU than the database spends running it.
 - `read_times_in_c` makes every connection read `timestamptz` values with psycopg's compiled
   loader rather than Django's loader written in Python, which cost ten times as much: a list
   page reads hundreds of times.
+- `together()` sends the writes of a block as one statement when it ends: one round trip
+  for the writes at the end of an intake rather than one each.
 - `plan_once` makes PostgreSQL plan each prepared statement once and keep the plan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar, cast
 
 import psycopg
 from django.conf import settings
-from django.db import connections, models, router
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorWrapper
@@ -40,7 +45,11 @@ def insert(objects: Sequence[M], *, skip_conflicts_on: str = "") -> list[M]:
     With `skip_conflicts_on`, the name of the one unique field a new row can clash on, a row
     whose value another row already holds is not written (`ON CONFLICT DO NOTHING`, after
     waiting for a transaction writing the same value to end) and is left without an id; rows
-    whose value is blank never clash. The objects' values of that field must differ."""
+    whose value is blank never clash. The objects' values of that field must differ.
+
+    Inside `together()` the INSERT waits to be sent with the block's other writes, and the
+    objects get their ids when the block ends; `skip_conflicts_on`, which needs the answer at
+    once, is refused there (RuntimeError)."""
     if not objects:
         return []
     model = type(objects[0])
@@ -49,8 +58,15 @@ def insert(objects: Sequence[M], *, skip_conflicts_on: str = "") -> list[M]:
     returning = [_column(model, meta.pk.name if meta.pk is not None else "id")]
     if skip_conflicts_on:
         returning.append(_column(model, skip_conflicts_on))
+    statement = _insert(objects, using, bool(skip_conflicts_on), tuple(returning))
+    waiting = _waiting(using)
+    if waiting is not None:
+        if skip_conflicts_on:
+            raise RuntimeError("An insert skipping conflicts reads its answer: not in together().")
+        waiting.append(_Write(*statement, then=partial(_written, list(objects), using)))
+        return list(objects)
     with prepared_cursor(using) as prepared:
-        prepared.execute(*_insert(objects, using, bool(skip_conflicts_on), tuple(returning)))
+        prepared.execute(*statement)
         rows = prepared.fetchall()
     if skip_conflicts_on:
         written_values = {value for _, value in rows}
@@ -62,12 +78,16 @@ def insert(objects: Sequence[M], *, skip_conflicts_on: str = "") -> list[M]:
         ]
     else:
         written = list(objects)
+    _written(written, using, rows)
+    return written
+
+
+def _written(objects: Sequence[models.Model], using: str, rows: Sequence[Sequence[Any]]) -> None:
     # The rows come back in the order they were written.
-    for instance, row in zip(written, rows, strict=True):
+    for instance, row in zip(objects, rows, strict=True):
         instance.pk = row[0]
         instance._state.adding = False
         instance._state.db = using
-    return written
 
 
 def insert_skipping_conflicts(objects: Sequence[models.Model]) -> None:
@@ -76,8 +96,80 @@ def insert_skipping_conflicts(objects: Sequence[models.Model]) -> None:
     if not objects:
         return
     using = router.db_for_write(type(objects[0]))
+    write(using, *_insert(objects, using, True, ()))
+
+
+def write(using: str, sql: str, values: Sequence[Any]) -> None:
+    """Run `sql`, a write whose answer is not read (its placeholders `%s`), as a prepared
+    statement on database `using`; inside `together()`, with the block's other writes."""
+    waiting = _waiting(using)
+    if waiting is not None:
+        waiting.append(_Write(sql, list(values)))
+        return
     with prepared_cursor(using) as prepared:
-        prepared.execute(*_insert(objects, using, True, ()))
+        prepared.execute(sql, values)
+
+
+@dataclass(frozen=True)
+class _Write:
+    sql: str
+    values: list[Any]
+    # Given the rows the statement returned, when it returns any.
+    then: Callable[[Sequence[Sequence[Any]]], None] | None = None
+
+
+_together: ContextVar[tuple[str, list[_Write]] | None] = ContextVar("together", default=None)
+
+
+def _waiting(using: str) -> list[_Write] | None:
+    """The writes waiting for the end of the `together()` block on `using`, if one is open."""
+    block = _together.get()
+    if block is None or block[0] != using:
+        return None
+    return block[1]
+
+
+@contextmanager
+def together(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
+    """The writes of `insert`, `insert_skipping_conflicts` and `write` on database `using` in
+    the block are sent to PostgreSQL as one statement when it ends, each in a WITH of its own:
+    one round trip for all of them rather than one each. Call it inside a transaction.
+
+    For writes whose rows nothing in the block reads: a statement in the block runs before
+    them, and one statement does not see what its own WITHs write. An object `insert` writes
+    gets its id at the end of the block. Foreign keys are checked at the end of the statement,
+    so the writes may refer to one another's rows only through ids known before the block.
+    When the block raises, nothing waiting is written. A block inside another is part of it."""
+    if _together.get() is not None:
+        yield
+        return
+    waiting: list[_Write] = []
+    token = _together.set((using, waiting))
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    if waiting:
+        _write_together(using, waiting)
+
+
+def _write_together(using: str, writes: Sequence[_Write]) -> None:
+    if len(writes) == 1 and writes[0].then is None:
+        write(using, writes[0].sql, writes[0].values)
+        return
+    named = ", ".join(f"w{index} AS ({each.sql})" for index, each in enumerate(writes))
+    answering = [index for index, each in enumerate(writes) if each.then is not None]
+    # Each answer tagged with its write's index; in the order written, as RETURNING gives them.
+    answers = " UNION ALL ".join(f"SELECT {index}, * FROM w{index}" for index in answering)
+    sql = f"WITH {named} {answers or 'SELECT NULL WHERE false'}"
+    values = [value for each in writes for value in each.values]
+    with prepared_cursor(using) as prepared:
+        prepared.execute(sql, values)
+        rows = prepared.fetchall() if answering else []
+    for index in answering:
+        then = writes[index].then
+        assert then is not None
+        then([row[1:] for row in rows if row[0] == index])
 
 
 @lru_cache(maxsize=64)

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import selectors, timescales, workflows
-from ..audit import log_child_access, record_event
+from ..audit import record_receipt
 from ..models import (
-    AccessLog,
     Contact,
     ContactPerson,
     Kind,
@@ -25,7 +24,7 @@ from ..models import (
     User,
 )
 from ..permissions import CONTACT_SUBMITTERS, MACH_WORKERS
-from ..rows import insert, insert_skipping_conflicts
+from ..rows import insert, insert_skipping_conflicts, together
 from .common import enqueue_deadline_check, require_role
 from .people import (
     PersonInput,
@@ -117,25 +116,23 @@ def contact_create(
             route_to_open_case(contact, case)
         contact.start_clock(due)
         insert([contact])
-        links = _link_people(contact, matches)
-        record_event(
-            actor=actor,
-            subject=contact,
-            action="contact_received",
-            to_state=contact.state,
-            data={
-                "channel": channel,
-                "source": source,
-                "people": len(links),
-                **({"open_case": contact.open_case_kind} if case is not None else {}),
-            },
-        )
-        log_child_access(
-            user=actor,
-            child_ids=[link.person_id for link in links if link.role == Kind.CHILD],
-            via=via or "contact_create",
-            action=AccessLog.Action.CREATE,
-        )
+        # Nothing reads these rows back before the commit: one statement writes them all.
+        with together():
+            links = _link_people(contact, matches)
+            record_receipt(
+                actor=actor,
+                subject=contact,
+                action="contact_received",
+                to_state=contact.state,
+                data={
+                    "channel": channel,
+                    "source": source,
+                    "people": len(links),
+                    **({"open_case": contact.open_case_kind} if case is not None else {}),
+                },
+                child_ids=[link.person_id for link in links if link.role == Kind.CHILD],
+                via=via or "contact_create",
+            )
         if due <= timezone.now():
             transaction.on_commit(
                 lambda: enqueue_deadline_check("contact_decision", contact.pk), robust=True

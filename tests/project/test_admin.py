@@ -164,3 +164,18 @@ def test_the_access_log_cannot_be_changed_or_deleted_in_the_admin(
     assert change.status_code == 403
     assert delete.status_code == 403
     assert AccessLog.objects.get().via == row.via
+
+
+def test_the_admin_may_neither_rename_nor_delete_the_intake_team(admin_client_for: Client) -> None:
+    """Each web process keeps the intake team's id: a new slug or a new team would leave it
+    wrong."""
+    intake, other = Team.objects.intake(), Team.objects.create(slug="east", name="East")
+
+    change = admin_client_for.get(f"/admin/mach/team/{intake.pk}/change/").content.decode()
+    assert 'name="slug"' not in change
+    assert (
+        'name="slug"'
+        in admin_client_for.get(f"/admin/mach/team/{other.pk}/change/").content.decode()
+    )
+    assert admin_client_for.get(f"/admin/mach/team/{intake.pk}/delete/").status_code == 403
+    assert admin_client_for.get(f"/admin/mach/team/{other.pk}/delete/").status_code == 200

@@ -17,9 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mach import timescales
-from mach.audit import log_child_access, record_event
+from mach.audit import record_event, record_receipt
 from mach.models import (
-    AccessLog,
     AgencyType,
     Channel,
     Contact,
@@ -236,7 +235,7 @@ def _create(
         notification.save()
         people = _link_people(notification, victim, perpetrator, children, by_input)
         notices = _encompass_notices(notification, people)
-        record_event(
+        record_receipt(
             actor=actor,
             subject=notification,
             action="da_notification_received",
@@ -247,12 +246,8 @@ def _create(
                 "encompass": len(notices),
                 **({"open_case": case.kind} if case is not None else {}),
             },
-        )
-        log_child_access(
-            user=actor,
             child_ids=[link.person_id for link in people if link.role == NotifiedRole.CHILD],
             via=via or "da_notification_create",
-            action=AccessLog.Action.CREATE,
         )
         now = timezone.now()
         for notice in notices:
