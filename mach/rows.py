@@ -140,7 +140,8 @@ def together(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     gets its id at the end of the block. Foreign keys are checked at the end of the statement,
     so the writes may refer to one another's rows only through ids known before the block.
     When the block raises, nothing waiting is written. A block inside another is part of it."""
-    if _together.get() is not None:
+    if (outer := _together.get()) is not None:
+        assert outer[0] == using, "together() inside a block on another database"
         yield
         return
     waiting: list[_Write] = []
@@ -154,9 +155,6 @@ def together(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
 
 
 def _write_together(using: str, writes: Sequence[_Write]) -> None:
-    if len(writes) == 1 and writes[0].then is None:
-        write(using, writes[0].sql, writes[0].values)
-        return
     named = ", ".join(f"w{index} AS ({each.sql})" for index, each in enumerate(writes))
     answering = [index for index, each in enumerate(writes) if each.then is not None]
     # Each answer tagged with its write's index; in the order written, as RETURNING gives them.

@@ -27,10 +27,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         restart) is not seen here, as it was not by `SELECT 1` until its time-out: the
         request's first statement fails instead and is answered 503, and Django then closes
         the connection."""
-        connection = self.connection
-        if connection is None or connection.closed:
+        if self.connection is None:
             return False
-        pgconn = connection.pgconn
+        pgconn = self.connection.pgconn
         if pgconn.status != pq.ConnStatus.OK:
             return False
         if pgconn.transaction_status == pq.TransactionStatus.IDLE and not _readable(pgconn.socket):
