@@ -269,10 +269,16 @@ def celery_worker() -> Iterator[None]:
         yield
 
 
-def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    """Poll `condition` until it holds; fail after `seconds`."""
+def wait_for(
+    condition: Callable[[], bool],
+    seconds: float,
+    what: str,
+    state: Callable[[], object] | None = None,
+) -> None:
+    """Poll `condition` until it holds; fail after `seconds`, saying what `state` returns then."""
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {seconds} s")
+            found = f"; found {state()}" if state is not None else ""
+            raise AssertionError(f"{what}: not within {seconds} s{found}")
         time.sleep(0.2)

@@ -189,6 +189,11 @@ def services(tmp_path: Path, transactional_db: None) -> Iterator[Services]:
     """Processes working on the test database."""
     with running_services(tmp_path, database_url()) as running:
         yield running
+    # Shown by pytest only when the test fails: what each process said last.
+    for log in sorted(tmp_path.glob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        print(f"===== {log.name}: last {min(len(lines), 80)} of {len(lines)} lines =====")
+        print("\n".join(lines[-80:]))
 
 
 @pytest.fixture

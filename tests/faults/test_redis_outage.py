@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from django.db.models import Count, Q
 
 from mach.models import Alert, Contact
 from mach.services import user_create
@@ -58,6 +59,11 @@ def test_redis_killed_and_restarted_under_load(services: Services, alert_recipie
         lambda: Alert.objects.filter(notified_at__isnull=False).count() == 2 * total,
         seconds=240,
         what="every contact alerted and escalated, every alert emailed",
+        state=lambda: Alert.objects.aggregate(
+            overdue=Count("pk", filter=Q(level=1)),
+            escalated=Count("pk", filter=Q(level=2)),
+            emailed=Count("pk", filter=Q(notified_at__isnull=False)),
+        ),
     )
     assert Alert.objects.filter(level=1).count() == Alert.objects.filter(level=2).count() == total
     emails = services.emails()
