@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.db import router
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
@@ -22,14 +23,21 @@ SCHEME_MESSAGE = (
 class TokenAuthentication(authentication.TokenAuthentication):
     """DRF's, except that an `Authorization` header with another scheme (`Bearer ...`, the
     usual guess) is refused with a message naming `Token`, where DRF would ignore the header
-    and answer that no credentials were given."""
+    and answer that no credentials were given; and that a request is authenticated once,
+    however often it is asked (`token_authentication`)."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        words = authentication.get_authorization_header(request).split()
+        return token_authentication(request._request)
+
+    def authenticate_header_of(self, request: HttpRequest) -> tuple[User, Token] | None:
+        """DRF's authentication of the request's `Authorization` header (it reads no more of
+        the request than its headers, so Django's request will do)."""
+        headers = cast(Request, request)
+        words = authentication.get_authorization_header(headers).split()
         if words and words[0].lower() != self.keyword.lower().encode():
             scheme = words[0].decode("latin-1")
             raise exceptions.AuthenticationFailed(SCHEME_MESSAGE.format(scheme=scheme))
-        return super().authenticate(request)
+        return super().authenticate(headers)
 
     def authenticate_credentials(self, key: str) -> tuple[User, Token]:
         """DRF's, reading the token and its user by one statement built once (every API
@@ -57,3 +65,23 @@ def _token_and_user() -> str:
         f' ON u."{user.pk.column}" = t."{token.get_field("user").column}"'
         f' WHERE t."{token.pk.column}" = %s'
     )
+
+
+# Where `token_authentication` keeps its answer (or its refusal) on the request.
+_ANSWER = "_mach_token_authentication"
+
+
+def token_authentication(request: HttpRequest) -> tuple[User, Token] | None:
+    """The user and token of the request's `Authorization: Token` header, None without one,
+    or AuthenticationFailed. Asked first by the API middleware, which counts the user's rate
+    with the address's, and then by DRF: the token is read once, and the same answer or
+    refusal is given each time."""
+    if _ANSWER not in request.__dict__:
+        try:
+            request.__dict__[_ANSWER] = TokenAuthentication().authenticate_header_of(request)
+        except exceptions.AuthenticationFailed as refusal:
+            request.__dict__[_ANSWER] = refusal
+    answer = request.__dict__[_ANSWER]
+    if isinstance(answer, exceptions.AuthenticationFailed):
+        raise answer
+    return cast(tuple[User, Token] | None, answer)

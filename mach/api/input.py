@@ -25,7 +25,8 @@ from ..control_characters import (
     CONTROL_CHARACTER_MESSAGE,
     control_character_errors,
 )
-from .throttling import address_refusal
+from ..unavailable import DATABASE_ERRORS, unavailable_response
+from .throttling import rate_refusal
 
 MAX_JSON_DEPTH = 32
 MAX_URL_LENGTH = 2048
@@ -92,9 +93,9 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
 
 class ApiRequestMiddleware:
     """For `/api/`: refuses an over-long URL or cursor and control characters in the query
-    string with a JSON 4xx before any view or database query, then a source address over its
-    rate (429); marks every response `Cache-Control: no-store`, since most carry a child's
-    data and none may be kept by a proxy or a browser."""
+    string with a JSON 4xx before any view or database query, then a source address or a
+    token's user over its rate (429); marks every response `Cache-Control: no-store`, since
+    most carry a child's data and none may be kept by a proxy or a browser."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -102,6 +103,10 @@ class ApiRequestMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
-        response = _refusal(request) or address_refusal(request) or self.get_response(request)
+        try:
+            refusal = _refusal(request) or rate_refusal(request)
+        except DATABASE_ERRORS:  # reading the token: answered here as DRF's views answer it
+            refusal = unavailable_response(request)
+        response = refusal or self.get_response(request)
         add_never_cache_headers(response)
         return response

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 import redis
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from mach.api import throttling
 from mach.models import Contact, User
@@ -154,7 +157,7 @@ def test_the_window_slides_refusals_are_not_counted_and_one_round_trip_each(
 ) -> None:
     _rates(settings, user="2/minute")
     clock = [1_000_000.0]
-    monkeypatch.setattr(throttling.TokenRateThrottle, "timer", lambda self: clock[0])
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: clock[0])
     client = api_as(social_worker)
     assert client.get(CONTACTS).status_code == 200  # the script is loaded into Redis by now
     commands: list[str] = []
@@ -177,5 +180,71 @@ def test_the_window_slides_refusals_are_not_counted_and_one_round_trip_each(
     assert client.get(CONTACTS).status_code == 200
     clock[0] += 1
     assert client.get(CONTACTS).status_code == 429  # +40 and +61
-    # Each request asks Redis once for its address and once for its token.
-    assert commands == ["EVALSHA"] * 2 * 4
+    # Each request asks Redis once, for its address and its token together.
+    assert commands == ["EVALSHA"] * 4
+
+
+def test_a_token_counts_the_requests_its_role_may_not_make(
+    settings: Any, police: User, api_as: Api
+) -> None:
+    _rates(settings, partner_agency="2/minute")
+    client = api_as(police)
+
+    statuses = [client.get("/api/v1/audits/").status_code for _ in range(2)]
+
+    assert statuses == [403, 403]
+    assert client.post(CONTACTS, contact_body(), format="json").status_code == 429
+    assert Contact.objects.count() == 0
+
+
+def test_a_token_over_its_rate_is_refused_before_its_request_is_read(
+    settings: Any, social_worker: User, api_as: Api
+) -> None:
+    _rates(settings, user="1/minute")
+    client = api_as(social_worker)
+    assert client.get(CONTACTS).status_code == 200
+
+    refused = client.post(CONTACTS, {"not": "a contact"}, format="json")
+
+    assert refused.status_code == 429
+    assert "throttled" in refused.json()["detail"]
+
+
+def test_refused_tokens_count_against_the_address_only(
+    settings: Any, social_worker: User, api_as: Api
+) -> None:
+    _rates(settings, address="3/minute", user="1/minute")
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    guesser = APIClient()
+    guesser.credentials(HTTP_AUTHORIZATION="Bearer " + str(social_worker.auth_token.key))
+
+    invalid = stranger.get(CONTACTS)
+    wrong_scheme = guesser.get(CONTACTS)
+
+    assert (invalid.status_code, invalid.json()) == (401, {"detail": "Invalid token."})
+    assert wrong_scheme.status_code == 401
+    assert "Authorization: Token" in wrong_scheme.json()["detail"]
+    # Neither counted against the user whose key was sent under another scheme.
+    assert api_as(social_worker).get(CONTACTS).status_code == 200
+    assert api_as(social_worker).get(CONTACTS).status_code == 429  # the address's fourth
+
+
+def test_a_signed_in_session_is_counted_per_user_too(settings: Any, social_worker: User) -> None:
+    _rates(settings, user="1/minute")
+    browser = APIClient()
+    browser.force_login(social_worker)
+
+    assert [browser.get(CONTACTS).status_code for _ in range(2)] == [200, 429]
+
+
+def test_a_token_is_read_once_per_request(settings: Any, social_worker: User, api_as: Api) -> None:
+    _rates(settings)
+    client = api_as(social_worker)
+    client.get(CONTACTS)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(CONTACTS).status_code == 200
+
+    token_reads = [q for q in queries if "authtoken_token" in q["sql"]]
+    assert len(token_reads) == 1
