@@ -244,15 +244,21 @@ def run_requests(
     return results, time.perf_counter() - started
 
 
-def measure_intake(
+def measure_intake_and_floor(
     address: str,
     token: str,
     bodies: Sequence[dict[str, Any]],
+    *,
     concurrency: int,
+    rounds: int,
     server: subprocess.Popen[bytes],
+    url: str,
 ) -> dict[str, Any]:
-    """POST every body; each must get 201. The CPU each post cost the client, the server and
-    the database is reported, since all three share the machine's cores."""
+    """POST every body (each must get 201) and write copies of the rows they made with plain
+    SQL (`floor.py`), in `rounds` turns: a slice of the posts, then the floor for that slice.
+    The machine's speed drifts by a third over minutes, so each rate is taken in the same
+    phases as the other, and the share is their totals' ratio. The CPU each post cost the
+    client, the server and the database is reported, since all three share the cores."""
     client = Client(
         address, {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     )
@@ -261,24 +267,66 @@ def measure_intake(
     # database (and its database process is counted) before the clock starts.
     warm_up, _ = run_requests(client, posts[:concurrency], concurrency)
     pids = {"server": server_pids(server), "database": database_pids()}
-    before = {name: cpu_seconds(group) for name, group in pids.items()}
-    client_before = time.process_time()
-    results, elapsed = run_requests(client, posts[concurrency:], concurrency)
-    cpu = {"client": time.process_time() - client_before}
-    for name, group in pids.items():
-        start, end = before[name], cpu_seconds(group)
-        if start is not None and end is not None:
-            cpu[name] = end - start
+    measured_posts = posts[concurrency:]
+    size = -(-len(measured_posts) // rounds)
+    writer = floor.FloorWriter(url, concurrency)
+    results: list[tuple[int, float]] = []
+    copied: list[floor.IntakeRows] = []
+    floor_latencies: list[float] = []
+    cpu = dict.fromkeys(["client", *pids], 0.0)
+    api_seconds = floor_seconds = 0.0
+    per_round = []
+    try:
+        for start in range(0, len(measured_posts), size):
+            before_slice = floor.last_ids(url)
+            before = {name: cpu_seconds(group) for name, group in pids.items()}
+            client_before = time.process_time()
+            slice_results, elapsed = run_requests(
+                client, measured_posts[start : start + size], concurrency
+            )
+            cpu["client"] += time.process_time() - client_before
+            for name, group in pids.items():
+                begun, ended = before[name], cpu_seconds(group)
+                if begun is not None and ended is not None:
+                    cpu[name] += ended - begun
+            intakes = floor.capture_intake_rows(url, before_slice)
+            floor_elapsed, latencies = writer.write(intakes)
+            results += slice_results
+            copied += intakes
+            floor_latencies += latencies
+            api_seconds += elapsed
+            floor_seconds += floor_elapsed
+            api_rate = len(slice_results) / elapsed
+            floor_rate = len(intakes) / floor_elapsed
+            per_round.append(
+                {
+                    "posts": len(slice_results),
+                    "contacts_per_second": round(api_rate, 1),
+                    "floor_contacts_per_second": round(floor_rate, 1),
+                    "share": round(api_rate / floor_rate, 3),
+                }
+            )
+    finally:
+        writer.close()
     statuses = Counter(status for status, _ in warm_up + results)
     measured = len(results)
-    return {
+    intake = {
         "posts": len(posts),
         "concurrency": concurrency,
         "created": statuses[201],
         "other_statuses": {str(status): n for status, n in statuses.items() if status != 201},
-        "contacts_per_second": round(measured / elapsed, 1),
+        "contacts_per_second": round(measured / api_seconds, 1),
         **latency_summary([latency for _, latency in results]),
         "cpu_ms_per_post": {name: round(used / measured * 1000, 2) for name, used in cpu.items()},
+    }
+    sql_floor = floor.floor_summary(copied, floor_seconds, floor_latencies, concurrency)
+    return {
+        "intake": intake,
+        "sql_floor": sql_floor,
+        "intake_share_of_sql_floor": round(
+            intake["contacts_per_second"] / sql_floor["contacts_per_second"], 3
+        ),
+        "rounds": per_round,
     }
 
 
@@ -481,21 +529,19 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     report["machine"]["load_average_at_intake"] = os.getloadavg()
     bodies = synthetic.intake_bodies(args.posts, known=known, repeat_share=args.repeat_share)
     server = start_web(env, args.address, workers=args.workers, threads=args.threads)
-    before_intake = floor.last_ids(url)
     try:
-        report["intake"] = measure_intake(
-            args.address, partner_token, bodies, concurrency=args.concurrency, server=server
+        report.update(
+            measure_intake_and_floor(
+                args.address,
+                partner_token,
+                bodies,
+                concurrency=args.concurrency,
+                rounds=args.floor_rounds,
+                server=server,
+                url=url,
+            )
         )
         report["intake"]["repeat_share"] = args.repeat_share
-        # The floor straight after, so that both rates are taken in the same state of the
-        # machine, whose speed drifts by a third over minutes. Its copies are in the database
-        # for what is measured after it: as many contacts again as the intake made.
-        intakes = floor.capture_intake_rows(url, before_intake)
-        report["sql_floor"] = floor.measure_floor(url, intakes, concurrency=args.concurrency)
-        report["intake_share_of_sql_floor"] = round(
-            report["intake"]["contacts_per_second"] / report["sql_floor"]["contacts_per_second"],
-            3,
-        )
         api = Client(args.address, {"Authorization": f"Token {worker_token}"})
         report["overdue_list"] = measure_page(
             api, "/api/v1/contacts/?overdue=true", args.list_rounds
@@ -541,6 +587,12 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=3_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--list-rounds", type=int, default=200)
+    parser.add_argument(
+        "--floor-rounds",
+        type=int,
+        default=4,
+        help="turns of API posts and the SQL floor for them, taken one after the other",
+    )
     parser.add_argument("--repeat-share", type=float, default=0.3)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument(

@@ -2,7 +2,7 @@
 
 `capture_intake_rows` reads back, for each contact the API made in the measured window, every
 row its intake wrote (the contact, the people it created, their links, match proposals,
-relationships, the event and the access-log rows). `measure_floor` writes a copy of each
+relationships, the event and the access-log rows). `FloorWriter` writes a copy of each
 contact's rows with psycopg alone, one transaction per contact, from as many connections at
 once as the API had clients: no HTTP, no Django, no validation, no matching. The API's rate as a
 share of this one says what the service costs above the database's own work.
@@ -175,31 +175,47 @@ def _prepared(
     return prepared
 
 
-def measure_floor(url: str, intakes: Sequence[IntakeRows], concurrency: int) -> dict[str, Any]:
-    """Write a copy of every intake's rows, one transaction per contact, `concurrency`
-    connections at once; the rate and latency of those transactions."""
-    import threading
+class FloorWriter:
+    """Writes copies of intakes' rows with psycopg alone, one transaction per contact, from
+    `concurrency` connections at once, opened before any clock starts and kept open between
+    `write` calls (so that the floor can be taken in slices, between slices of the API)."""
 
-    import psycopg
+    def __init__(self, url: str, concurrency: int) -> None:
+        import threading
 
-    json = json_columns(url)
-    plans = [(intake, _prepared(intake, json)) for intake in intakes]
-    local = threading.local()
-    connections: list[psycopg.Connection[Any]] = []
+        import psycopg
 
-    def connection() -> psycopg.Connection[Any]:
-        if getattr(local, "connection", None) is None:
-            local.connection = psycopg.connect(url)
-            connections.append(local.connection)
-        return local.connection
+        self.url, self.concurrency = url, concurrency
+        self.json = json_columns(url)
+        self.connections: list[psycopg.Connection[Any]] = []
+        self.local = threading.local()
+        self.pool = ThreadPoolExecutor(concurrency)
+        # Enough calls that every thread has opened its connection.
+        list(self.pool.map(lambda _: self._connection(), range(concurrency * 4)))
 
-    def write(
+    def _connection(self) -> Any:
+        import psycopg
+
+        if getattr(self.local, "connection", None) is None:
+            self.local.connection = psycopg.connect(self.url)
+            self.connections.append(self.local.connection)
+        return self.local.connection
+
+    def write(self, intakes: Sequence[IntakeRows]) -> tuple[float, list[float]]:
+        """Seconds to write a copy of every intake, and each one's seconds."""
+        plans = [(intake, _prepared(intake, self.json)) for intake in intakes]
+        started = time.perf_counter()
+        latencies = list(self.pool.map(self._write_one, plans))
+        return time.perf_counter() - started, latencies
+
+    def _write_one(
+        self,
         plan: tuple[IntakeRows, list[tuple[str, str, list[Any], list[tuple[int, str]]]]],
     ) -> float:
         intake, statements = plan
         started = time.perf_counter()
         new_ids: dict[tuple[str, int], int] = {}
-        db = connection()
+        db = self._connection()
         with db.transaction(), db.cursor() as cursor:
             for row, (table, sql, params, remaps) in zip(intake.rows, statements, strict=True):
                 values = list(params)
@@ -211,14 +227,16 @@ def measure_floor(url: str, intakes: Sequence[IntakeRows], concurrency: int) -> 
                     new_ids[(table, row.old_id)] = inserted[0]
         return time.perf_counter() - started
 
-    # Each connection opened before the clock starts.
-    with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(lambda _: connection(), range(concurrency * 4)))
-        started = time.perf_counter()
-        latencies = list(pool.map(write, plans))
-        elapsed = time.perf_counter() - started
-    for opened in connections:
-        opened.close()
+    def close(self) -> None:
+        self.pool.shutdown()
+        for opened in self.connections:
+            opened.close()
+
+
+def floor_summary(
+    intakes: Sequence[IntakeRows], seconds: float, latencies: Sequence[float], concurrency: int
+) -> dict[str, Any]:
+    """The rate and latency of writing `intakes`' copies, which took `seconds` in all."""
     rows = Counter(row.table for intake in intakes for row in intake.rows)
     return {
         "contacts": len(intakes),
@@ -226,7 +244,7 @@ def measure_floor(url: str, intakes: Sequence[IntakeRows], concurrency: int) -> 
         "rows_per_contact": {
             table: round(count / max(1, len(intakes)), 2) for table, count in rows.items()
         },
-        "contacts_per_second": round(len(intakes) / elapsed, 1),
+        "contacts_per_second": round(len(intakes) / seconds, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 2),
         "p95_ms": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))] * 1000, 2),
     }
