@@ -47,6 +47,7 @@ def intake_statements() -> dict[str, tuple[str, Any]]:
     from mach.models import Kind, Person, Relationship
     from mach.services import PersonInput
     from mach.services.contacts import match_people
+    from mach.services.people import propose_matches
 
     adult_link = (
         Relationship.objects.filter(
@@ -92,12 +93,15 @@ def intake_statements() -> dict[str, tuple[str, Any]]:
         return execute(sql, params, many, context)
 
     with transaction.atomic(), connection.execute_wrapper(keep):
-        match_people(children=children, adults=adults)
+        matches = match_people(children=children, adults=adults)
+        propose_matches(match for _role, _data, match in matches)
         transaction.set_rollback(True)
     # The new records were rolled back: the proposals are explained for two records on file
     # instead, so that the lookups of their candidates run.
     sql, params = ran["the proposals for the new records"]
-    ran["the proposals for the new records"] = (sql, {**params, "created": [child.pk, adult.pk]})
+    values = list(params)
+    values[2] = values[4] = [child.pk, adult.pk]  # the new records' ids, both places they go
+    ran["the proposals for the new records"] = (sql, values)
     return ran
 
 

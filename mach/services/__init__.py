@@ -19,7 +19,13 @@ from .contacts import (
     route_to_open_case,
 )
 from .merges import match_proposal_confirm, match_proposal_reject, person_merge, person_merge_undo
-from .people import PersonInput, PersonMatch, person_match_or_create, relationship_kind
+from .people import (
+    PersonInput,
+    PersonMatch,
+    person_match_or_create,
+    propose_matches,
+    relationship_kind,
+)
 from .referrals import previous_referral, referrals_open
 from .users import user_create
 
@@ -41,6 +47,7 @@ __all__ = [
     "person_merge",
     "person_merge_undo",
     "previous_referral",
+    "propose_matches",
     "publish",
     "referral_close",
     "referral_primary_need_record",

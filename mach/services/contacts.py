@@ -33,6 +33,7 @@ from .people import (
     exact_matches,
     household_adult_match,
     household_adults,
+    propose_matches,
     relationship_kind,
 )
 
@@ -115,7 +116,10 @@ def contact_create(
         if case is not None:
             route_to_open_case(contact, case)
         contact.start_clock(due)
-        insert([contact])
+        # The contact and the new records' proposals in one statement: nothing reads them back.
+        with together():
+            insert([contact])
+            propose_matches(match for _role, _data, match in matches)
         # Nothing reads these rows back before the commit: one statement writes them all.
         with together():
             links = _link_people(contact, matches)
@@ -176,9 +180,10 @@ def open_case_of(matches: Sequence[Match]) -> workflows.OpenCase | None:
 
 def match_people(*, children: Sequence[PersonInput], adults: Sequence[PersonInput]) -> list[Match]:
     """Each person named, matched to a record once (a person named twice is linked once): the
-    one matching of every intake (contacts, domestic-abuse notifications). Three statements
-    for any number of people: the exact matches of all, the new records of the rest, and their
-    proposals (and one more for the household, when an adult is named with a known child).
+    one matching of every intake (contacts, domestic-abuse notifications). Two statements for
+    any number of people: the exact matches of all and the new records of the rest (and one
+    more for the household, when an adult is named with a known child). The caller proposes
+    the new records' weak matches (`propose_matches`), with its own writes in `together()`.
 
     An adult is first looked for among the adults already linked to the known children: the
     mother named by name alone on every contact is one person in the household, not a new

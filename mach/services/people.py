@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,7 +19,7 @@ from ..models import (
     normalise_name,
     normalise_postcode,
 )
-from ..rows import columns, insert, instance, prepared_cursor
+from ..rows import columns, insert, instance, prepared_cursor, write
 
 MAX_PROPOSALS_PER_PERSON = 5
 # More records than this with the same names, birth date and postcode is ambiguous anyway.
@@ -105,7 +105,9 @@ def person_match_or_create(*, kind: str, data: PersonInput) -> PersonMatch:
     found = exact_matches([data])[0]
     if found is not None:
         return PersonMatch(found, True)
-    return create_people([(kind, data)])[0]
+    match = create_people([(kind, data)])[0]
+    propose_matches([match])
+    return match
 
 
 def exact_matches(named: Sequence[PersonInput]) -> list[Person | None]:
@@ -148,8 +150,9 @@ def _certain(data: PersonInput, rows: Sequence[Person]) -> Person | None:
 
 def create_people(named: Sequence[tuple[str, PersonInput]]) -> list[PersonMatch]:
     """A new record for each (kind, person) named that no record matched exactly, written in one
-    statement, and the weak matches of them all proposed in another. A person named twice (by
-    the same NHS number, or by the same details with no NHS number conflicting) is one record.
+    statement; the caller proposes their weak matches (`propose_matches`). A person named twice
+    (by the same NHS number, or by the same details with no NHS number conflicting) is one
+    record.
 
     Two intakes naming the same new NHS number at once both try to create it; the unique
     constraint makes the later one wait for the earlier to commit, and then it links to that
@@ -171,19 +174,28 @@ def create_people(named: Sequence[tuple[str, PersonInput]]) -> list[PersonMatch]
             if match.person.nhs_number in taken and match.person.pk is None:
                 match.person = Person.objects.get(nhs_number=match.person.nhs_number).kept_record()
                 match.matched_existing = True
-    # Weak matches need a birth date or a postcode to compare.
-    if created := [p.pk for p in written if p.date_of_birth or p.normalised_postcode]:
-        with prepared_cursor(connection.alias) as cursor:
-            cursor.execute(
-                _PROPOSALS_INSERT,
-                {
-                    "created": created,
-                    "status": MatchProposal.Status.PROPOSED.value,
-                    "at": timezone.now(),
-                    "most": MAX_PROPOSALS_PER_PERSON,
-                },
-            )
     return matches
+
+
+def propose_matches(matches: Iterable[PersonMatch]) -> None:
+    """Propose the weak matches of the new records among `matches` (`create_people`'s), at
+    most five each: one statement, which inside `together()` goes with the block's writes."""
+    # Weak matches need a birth date or a postcode to compare.
+    created = list(
+        {
+            match.person.pk: None
+            for match in matches
+            if not match.matched_existing
+            and (match.person.date_of_birth or match.person.normalised_postcode)
+        }
+    )
+    if created:
+        status = MatchProposal.Status.PROPOSED.value
+        write(
+            connection.alias,
+            _PROPOSALS_INSERT,
+            [status, timezone.now(), created, MAX_PROPOSALS_PER_PERSON, created],
+        )
 
 
 def _same_person(first: PersonInput, then: PersonInput) -> bool:
@@ -320,12 +332,12 @@ _PROPOSALS_INSERT = """
                 CASE WHEN made.normalised_postcode <> ''
                     AND candidate.normalised_postcode = made.normalised_postcode
                     THEN 'same postcode' END),
-            %(status)s, %(at)s
+            %s, %s
         FROM mach_person made
         CROSS JOIN LATERAL (
             SELECT c.* FROM mach_person c
             WHERE c.merged_into_id IS NULL AND c.id <> made.id
-                AND NOT (c.id > made.id AND c.id = ANY(%(created)s))
+                AND NOT (c.id > made.id AND c.id = ANY(%s))
                 AND ((c.date_of_birth = made.date_of_birth
                         AND (c.normalised_first_name = made.normalised_first_name
                             OR c.normalised_last_name = made.normalised_last_name))
@@ -338,8 +350,8 @@ _PROPOSALS_INSERT = """
             -- meet five matches early, which takes 50 ms once thousands share a birth date
             -- and family name.
             ORDER BY c.id + 0
-            LIMIT %(most)s
+            LIMIT %s
         ) AS candidate
-        WHERE made.id = ANY(%(created)s)
+        WHERE made.id = ANY(%s)
         ON CONFLICT DO NOTHING
     """

@@ -4,12 +4,14 @@ record matching, replays, open cases and the partner's view."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import pytest
 
-from mach.models import AccessLog, Person, Role, Team, User
+from mach.models import AccessLog, MatchProposal, Person, Role, Team, User
 from tests.conftest import Api
+from tests.factories import ChildFactory
 from tests.triage.da_helpers import notification_body, notify, police_partner
 from triage.models import DomesticAbuseNotification
 
@@ -115,6 +117,23 @@ def test_people_are_matched_to_existing_records_as_contacts_are(
     second = notify()
     assert second["victim"] == notification["victim"]
     assert Person.objects.filter(first_name="Amy").count() == 1
+
+
+def test_a_new_record_has_its_weak_matches_proposed_as_on_a_contact(
+    notify: Callable[..., dict[str, Any]],
+) -> None:
+    # Amy Smith on record with another birth date: the same names and postcode are a weak match.
+    on_file = ChildFactory(
+        first_name="Amy", last_name="Smith", date_of_birth=date(2014, 1, 1), postcode="TS1 2AB"
+    )
+
+    notification = notify()
+
+    child = notification["children"][0]
+    assert child["matched_existing"] is False
+    proposal = MatchProposal.objects.get(person_id=child["child"])
+    assert proposal.candidate == on_file
+    assert proposal.reason == "same first name, same last name, same postcode"
 
 
 def test_a_partner_learns_nothing_about_existing_records(

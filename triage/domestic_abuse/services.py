@@ -36,6 +36,7 @@ from mach.services import (
     intake_team_for,
     match_people,
     open_case_of,
+    propose_matches,
     referrals_open,
     require_role,
 )
@@ -212,6 +213,7 @@ def _create(
                 raise ValidationError(
                     {field: "This is the same person as another named on the notification."}
                 )
+        propose_matches(match for _role, _data, match in matches)
         case = open_case_of(matches)
         due = timescales.add_working_days(received_at, 1)
         notification = DomesticAbuseNotification(
