@@ -185,7 +185,7 @@ class FloorWriter:
 
         import psycopg
 
-        self.url, self.concurrency = url, concurrency
+        self.url = url
         self.json = json_columns(url)
         self.connections: list[psycopg.Connection[Any]] = []
         self.local = threading.local()

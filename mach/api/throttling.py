@@ -223,7 +223,7 @@ def rate_refusal(request: HttpRequest) -> HttpResponse | None:
         return None
     wait = throttle.wait()
     refusal = exceptions.Throttled(wait)
-    headers = {"Retry-After": str(math.ceil(wait))} if wait is not None else None
+    headers = {"Retry-After": str(math.ceil(wait))}
     return JsonResponse({"detail": refusal.detail}, status=refusal.status_code, headers=headers)
 
 
