@@ -15,10 +15,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Child and family assessments"
 
     def ready(self) -> None:
-        from django.urls import reverse
-
         from mach import workflows
         from mach.permissions import CHILD_READERS
+        from mach.web.rows import url_with_id
 
         from . import metrics, selectors, services
         from .models import Assessment, AssessmentAction, AssessmentState
@@ -81,13 +80,11 @@ class AssessmentsConfig(AppConfig):
             )
         )
         workflows.register_alert_link(
-            Assessment, lambda assessment: reverse("assessments:assessment", args=[assessment.pk])
+            Assessment, lambda assessment: url_with_id("assessments:assessment", assessment.pk)
         )
         workflows.register_alert_link(
             AssessmentAction,
-            lambda action: (
-                reverse("assessments:assessment", args=[action.assessment_id]) + "#actions"
-            ),
+            lambda action: url_with_id("assessments:assessment", action.assessment_id) + "#actions",
         )
         workflows.register_urls(
             "assessments",

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from . import workflows
@@ -22,6 +21,7 @@ from .models import (
     Role,
     User,
 )
+from .web.rows import url_with_id
 
 
 def audits_visible_to(user: User) -> QuerySet[CaseAudit]:
@@ -67,7 +67,7 @@ def learning_actions_due() -> QuerySet[LearningAction]:
 
 
 def audit_url(audit: Any) -> str:
-    return reverse("web:audit", args=[audit.pk])
+    return url_with_id("web:audit", audit.pk)
 
 
 def register() -> None:
@@ -135,7 +135,7 @@ def register() -> None:
             label="Contact",
             model=Contact,
             child_lookup="contact_people__person_id",
-            url=lambda contact: reverse("web:contact", args=[contact.pk]),
+            url=lambda contact: url_with_id("web:contact", contact.pk),
         )
     )
     workflows.register_guardrail_failures(
@@ -145,4 +145,4 @@ def register() -> None:
 
 
 def audit_url_of(audit_id: int) -> str:
-    return reverse("web:audit", args=[audit_id])
+    return url_with_id("web:audit", audit_id)

@@ -10,10 +10,10 @@ class SafetyPlansConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models import Q
-        from django.urls import reverse
 
         from mach import workflows
         from mach.permissions import CHILD_READERS
+        from mach.web.rows import url_with_id
 
         from . import demo, selectors, services, web
         from .models import SafetyPlan, SafetyPlanVersion
@@ -62,7 +62,7 @@ class SafetyPlansConfig(AppConfig):
                 workflows.RecordPanel(place, "safety_plans/record_panel.html", context, 30)
             )
         workflows.register_alert_link(
-            SafetyPlan, lambda plan: reverse("safety_plans:plan", args=[plan.pk])
+            SafetyPlan, lambda plan: url_with_id("safety_plans:plan", plan.pk)
         )
         workflows.register_demo_seeder("safety_plans", demo.seed)
         workflows.register_enum_name("SafetyPlanStateEnum", "safety_plans.models.PlanState")
@@ -77,7 +77,7 @@ class SafetyPlansConfig(AppConfig):
                 met=Q(all_checks_passed=True),
                 date_field="agreed_at",
                 team_field="plan__team_id",
-                record_url=lambda version: reverse("safety_plans:plan", args=[version.plan_id]),
+                record_url=lambda version: url_with_id("safety_plans:plan", version.plan_id),
             )
         )
         workflows.register_guardrail_failures(

@@ -15,12 +15,12 @@ class StrategyMeetingsConfig(AppConfig):
     verbose_name = "Strategy discussions, s47 enquiries and conferences"
 
     def ready(self) -> None:
-        from django.urls import reverse
         from django.utils import timezone
 
         from mach import workflows
         from mach.models import Role
         from mach.permissions import CHILD_READERS
+        from mach.web.rows import url_with_id
 
         from . import demo, metrics, selectors, services, web
         from .models import (
@@ -131,17 +131,17 @@ class StrategyMeetingsConfig(AppConfig):
         )
         workflows.register_alert_link(
             StrategyDiscussion,
-            lambda discussion: reverse("strategy_meetings:discussion", args=[discussion.pk]),
+            lambda discussion: url_with_id("strategy_meetings:discussion", discussion.pk),
         )
         workflows.register_alert_link(
             StrategyAction,
             lambda action: (
-                reverse("strategy_meetings:discussion", args=[action.discussion_id]) + "#actions"
+                url_with_id("strategy_meetings:discussion", action.discussion_id) + "#actions"
             ),
         )
         workflows.register_alert_link(
             Conference,
-            lambda conference: reverse("strategy_meetings:conference", args=[conference.pk]),
+            lambda conference: url_with_id("strategy_meetings:conference", conference.pk),
         )
         workflows.register_demo_seeder("strategy_meetings", demo.seed)
         metrics.register()

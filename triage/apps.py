@@ -83,11 +83,10 @@ def _register_deadlines() -> None:
 
 def _register_pages() -> None:
     """Navigation, the contact page's panel, and where alerts about triage records link."""
-    from django.urls import reverse
-
     from mach import workflows
     from mach.models import Role
     from mach.permissions import MANAGERS
+    from mach.web.rows import url_with_id
     from mach.workflows import ContactPanel, NavigationItem
 
     from . import web
@@ -112,10 +111,10 @@ def _register_pages() -> None:
     )
     for model in (Screening, PartnerRequest, ReferrerFeedback, ConsultationException):
         workflows.register_alert_link(
-            model, lambda record: reverse("web:contact", args=[record.contact_id])
+            model, lambda record: url_with_id("web:contact", record.contact_id)
         )
     workflows.register_alert_link(
-        PatternFlag, lambda flag: reverse("triage:pattern-flag-review", args=[flag.pk])
+        PatternFlag, lambda flag: url_with_id("triage:pattern-flag-review", flag.pk)
     )
 
 

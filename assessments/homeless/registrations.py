@@ -5,10 +5,10 @@ from __future__ import annotations
 
 def register() -> None:
     from django.db.models import Q
-    from django.urls import reverse
 
     from mach import workflows
     from mach.permissions import CHILD_READERS
+    from mach.web.rows import url_with_id
 
     from . import demo, selectors, services, web
     from .models import (
@@ -20,7 +20,7 @@ def register() -> None:
     )
 
     def url_of(presentation: HomelessPresentation) -> str:
-        return reverse("homeless:presentation", args=[presentation.pk])
+        return url_with_id("homeless:presentation", presentation.pk)
 
     workflows.register_urls(
         "homeless",

@@ -3,13 +3,10 @@ newest first, to acknowledge."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
@@ -17,7 +14,10 @@ from ..models import Role
 from ..permissions import MANAGERS
 from . import links
 from .pages import page, signed_in_user
-from .rows import url_by_id
+from .rows import date_text, url_by_id
+
+# When an alert was raised and when its item was due: "1 Dec 2026, 14:30".
+WHEN_FORMAT = "j M Y, H:i"
 
 
 @page(*MANAGERS)
@@ -33,8 +33,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         {
             "alert": alert,
             "href": links.url_for(alert.item),
-            "raised": _when(alert.created_at),
-            "was_due": _when(alert.due_at),
+            "raised": date_text(alert.created_at, WHEN_FORMAT),
+            "was_due": date_text(alert.due_at, WHEN_FORMAT),
             "acknowledge_url": acknowledge_url(alert.pk),
         }
         for alert in listing
@@ -45,11 +45,6 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         "mach/alerts.html",
         {"listing": listing, "rows": rows, "escalations": escalations},
     )
-
-
-def _when(moment: datetime) -> str:
-    """As the `date` filter shows it with "j M Y, H:i", without a template look-up per cell."""
-    return dateformat.format(timezone.localtime(moment), "j M Y, H:i")
 
 
 @require_POST

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from .. import workflows
 from ..models import Contact, Referral, Role
 from ..permissions import CHILD_READERS, CONTACT_SUBMITTERS, MANAGERS
 from ..workflows import NavigationItem
+from .rows import url_with_id
 
 
 def register_core_pages() -> None:
@@ -30,9 +29,7 @@ def register_core_pages() -> None:
         NavigationItem("Case audits", "web:audits", (*MANAGERS, Role.AUDITOR), order=96)
     )
     workflows.register_navigation(NavigationItem("Returns", "web:returns", MANAGERS, order=97))
+    workflows.register_alert_link(Contact, lambda contact: url_with_id("web:contact", contact.pk))
     workflows.register_alert_link(
-        Contact, lambda contact: reverse("web:contact", args=[contact.pk])
-    )
-    workflows.register_alert_link(
-        Referral, lambda referral: reverse("web:contact", args=[referral.contact_id])
+        Referral, lambda referral: url_with_id("web:contact", referral.contact_id)
     )

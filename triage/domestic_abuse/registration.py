@@ -5,12 +5,12 @@ G9 metrics, navigation, panels, alert links, enum names and demo data. Called fr
 from __future__ import annotations
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from mach import workflows
 from mach.models import Role
 from mach.permissions import CHILD_READERS
+from mach.web.rows import url_with_id
 
 from . import demo, selectors, web
 from .models import (
@@ -23,7 +23,7 @@ from .models import (
 
 
 def _notification_url(notification: DomesticAbuseNotification) -> str:
-    return reverse("triage:da-notification", args=[notification.pk])
+    return url_with_id("triage:da-notification", notification.pk)
 
 
 def register() -> None:
@@ -57,10 +57,10 @@ def register() -> None:
     workflows.register_alert_link(DomesticAbuseNotification, _notification_url)
     workflows.register_alert_link(
         EncompassNotice,
-        lambda notice: reverse("triage:da-notification", args=[notice.notification_id]),
+        lambda notice: url_with_id("triage:da-notification", notice.notification_id),
     )
     workflows.register_alert_link(
-        TriageMeeting, lambda meeting: reverse("triage:da-meeting", args=[meeting.pk])
+        TriageMeeting, lambda meeting: url_with_id("triage:da-meeting", meeting.pk)
     )
     workflows.register_navigation(
         workflows.NavigationItem(

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 
 def register() -> None:
-    from django.urls import reverse
     from django.utils import timezone
 
     from mach import workflows
     from mach.models import Role
     from mach.permissions import CHILD_READERS
+    from mach.web.rows import url_with_id
 
     from . import demo, selectors, services, web
     from .models import OVERSEEN_IN_TIME, EdtHandover
 
     def contact_url(handover: EdtHandover) -> str:
-        return reverse("web:contact", args=[handover.contact_id])
+        return url_with_id("web:contact", handover.contact_id)
 
     workflows.register_deadline_kind(
         workflows.DeadlineKind(
