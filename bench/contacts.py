@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import floor
+import machine
 import synthetic
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -512,7 +513,7 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     partner_token, worker_token = create_users()
 
     report: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
+        "machine": machine.describe(),
         "started": datetime.now(UTC).isoformat(),
         "server": {
             "settings": "development (DEBUG on)" if args.debug else "production (DEBUG off)",
@@ -557,7 +558,7 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
         partner_token, records=args.worst_case_records, posts=args.worst_case_posts
     )
     report["intake_profile"] = profile_one_intake(partner_token, args.profile_posts)
-    report["machine"]["load_average_at_end"] = os.getloadavg()
+    machine.finish(report["machine"])
     return report
 
 

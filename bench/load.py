@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import contacts
+import machine
 import synthetic
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -136,7 +137,7 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
     django.setup()
     load_env = {**env, **create_load_users()}
     report: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
+        "machine": machine.describe(),
         "started": datetime.now(UTC).isoformat(),
         "server": {"workers": args.workers, "threads": args.threads},
     }
@@ -179,7 +180,7 @@ def run(args: argparse.Namespace, static_root: str) -> dict[str, Any]:
         for process in [server, *background]:
             process.wait(timeout=30)
     report["p95_bound_ms"] = args.p95_bound_ms
-    report["machine"]["load_average_at_end"] = os.getloadavg()
+    machine.finish(report["machine"])
     (folder / "report.json").write_text(json.dumps(report, indent=2))
     return report
 

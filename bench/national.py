@@ -40,6 +40,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 sys.path.insert(0, str(BASE_DIR / "bench"))
 
+import machine  # noqa: E402
 import synthetic  # noqa: E402
 from contacts import bench_environment, latency_summary, recreate_database  # noqa: E402
 
@@ -893,7 +894,7 @@ def main() -> None:
     url = bench_url()
     report: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(),
-        "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()},
+        "machine": machine.describe(),
         "database": urlsplit(url).path.lstrip("/"),
         "settings": (
             f"{'development (DEBUG on)' if args.debug else 'production (DEBUG off)'}, "
@@ -923,7 +924,7 @@ def main() -> None:
         reset_sequences([Contact, Person, Referral, Assessment, S47Enquiry, SafetyPlan])
     report["machine"]["load_average_after_load"] = os.getloadavg()
     report["measured"] = measure(args.contacts, meeting_id, args.rounds)
-    report["machine"]["load_average_at_end"] = os.getloadavg()
+    machine.finish(report["machine"])
     print(json.dumps(report, indent=2))
     results = BASE_DIR / "bench" / "results"
     results.mkdir(exist_ok=True)
