@@ -5,7 +5,6 @@ core's own open guardrail failures (overdue contact decisions)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -66,10 +65,6 @@ def learning_actions_due() -> QuerySet[LearningAction]:
     )
 
 
-def audit_url(audit: Any) -> str:
-    return url_with_id("web:audit", audit.pk)
-
-
 def register() -> None:
     workflows.register_deadline_kind(
         workflows.DeadlineKind(
@@ -88,7 +83,7 @@ def register() -> None:
         )
     )
     workflows.register_alert_link(LearningAction, lambda action: audit_url_of(action.audit_id))
-    workflows.register_alert_link(CaseAudit, audit_url)
+    workflows.register_alert_link(CaseAudit, lambda audit: audit_url_of(audit.pk))
     workflows.register_metric(
         workflows.Metric(
             key="g13_grades_changed",
@@ -98,7 +93,7 @@ def register() -> None:
             met=Q(Exists(GradeChange.objects.filter(audit=OuterRef("pk")))),
             date_field="moderated_at",
             team_field="team_id",
-            record_url=audit_url,
+            record_url=lambda audit: audit_url_of(audit.pk),
             order=130,
             child_field="child_id",
         )
